@@ -1,0 +1,26 @@
+// `vigil convert <inputs…> --to ecs-ndjson`: normalized ECS events, one per line, in input order.
+import type { InputFormat } from '../ingest/types.js'
+import { readEvents } from './events.js'
+import { createSummary, renderSummary } from './summary.js'
+import { createLineWriter } from './output.js'
+
+export interface ConvertOptions {
+  readonly to: 'ecs-ndjson'
+  readonly output?: string
+  readonly inputFormat?: InputFormat
+  readonly strict?: boolean
+  readonly include?: string[]
+  readonly exclude?: string[]
+  readonly quiet?: boolean
+}
+
+export async function runConvertCommand(paths: readonly string[], opts: ConvertOptions): Promise<number> {
+  const summary = createSummary()
+  const out = createLineWriter(opts.output)
+  for await (const rec of readEvents(paths, { summary, format: opts.inputFormat, strict: opts.strict, include: opts.include, exclude: opts.exclude })) {
+    await out.write((rec.text ?? JSON.stringify(rec.event)) + '\n')
+  }
+  await out.close()
+  if (!opts.quiet) process.stderr.write(renderSummary(summary) + '\n')
+  return 0
+}

@@ -1,0 +1,75 @@
+// Inputs → ECS events: the reading half of every command. Readers yield raw records, the ECS layer
+// normalizes them, and every record that cannot be used is counted in the run summary with its position.
+import { readInputs } from '../ingest/index.js'
+import type { InputFormat } from '../ingest/types.js'
+import { createNormalizer } from '../ecs/index.js'
+import type { EcsEvent } from '../eql/index.js'
+import type { EventRecord } from '../detect/index.js'
+import { countProblem, countSource, formatSource, type RunSummary } from './summary.js'
+
+export interface EventStreamOptions {
+  readonly format?: InputFormat
+  readonly include?: readonly string[]
+  readonly exclude?: readonly string[]
+  readonly summary: RunSummary
+  /** `--strict`: the first malformed record fails the run. */
+  readonly strict?: boolean
+  /** Epoch ms of an event (from the query's timestamp field); defaults to `@timestamp`. */
+  readonly timestampOf?: (event: EcsEvent) => number | null
+  /** Cheap raw-text test: a line for which it returns false is skipped before JSON.parse (ECS NDJSON only). */
+  readonly signal?: AbortSignal
+}
+
+export class StrictModeError extends Error {}
+
+/** Reads every input as one stream of normalized events, numbered in input order. */
+export async function* readEvents(paths: readonly string[], opts: EventStreamOptions): AsyncGenerator<EventRecord> {
+  const { summary } = opts
+  const timestampOf = opts.timestampOf ?? defaultTimestamp
+  const normalizer = createNormalizer()
+  let ordinal = 0
+  let lastFile = ''
+  for await (const rec of readInputs([...paths], {
+    format: opts.format,
+    include: opts.include ? [...opts.include] : undefined,
+    exclude: opts.exclude ? [...opts.exclude] : undefined,
+    signal: opts.signal,
+    onFile: (_file: string, bytes: number) => { summary.files++; summary.bytes += bytes },
+  })) {
+    if (rec.source.file !== lastFile) lastFile = rec.source.file
+    if (rec.kind === 'malformed') {
+      countProblem(summary, { source: rec.source, reason: rec.reason })
+      if (opts.strict) throw new StrictModeError(`${formatSource(rec.source)}: ${rec.reason}`)
+      continue
+    }
+    const n = normalizer(rec.raw)
+    if (n.status === 'invalid') {
+      countProblem(summary, { source: rec.source, reason: n.reason ?? 'not a Windows or ECS event' })
+      if (opts.strict) throw new StrictModeError(`${formatSource(rec.source)}: ${n.reason ?? 'invalid record'}`)
+      continue
+    }
+    summary.events++
+    if (n.status === 'unmapped') summary.unmapped++
+    countSource(summary, sourceLabel(n.provider, n.code))
+    yield {
+      event: n.event,
+      ordinal: ordinal++,
+      timestampMs: timestampOf(n.event),
+      source: rec.source,
+      // ECS input passes through untouched, so it can be echoed byte for byte.
+      text: n.status === 'ecs' ? rec.text : undefined,
+    }
+  }
+}
+
+function sourceLabel(provider: string | undefined, code: string | undefined): string {
+  return `${provider ?? 'unknown provider'} / ${code ?? '-'}`
+}
+
+function defaultTimestamp(event: EcsEvent): number | null {
+  const v = Object.hasOwn(event, '@timestamp') ? event['@timestamp'] : undefined
+  if (typeof v === 'number') return v
+  if (typeof v !== 'string') return null
+  const ms = Date.parse(v)
+  return Number.isNaN(ms) ? null : ms
+}

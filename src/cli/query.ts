@@ -1,0 +1,106 @@
+// `vigil query '<EQL>' <files…>`: run one EQL query over files and print the results in Elasticsearch's order.
+import { readFileSync } from 'node:fs'
+import { parse, compile, renderError, defaultFieldTypes, parseMapping, mergeFieldTypes, type CompiledQuery, type FieldTypes } from '../eql/index.js'
+import { runQuery, type EventRecord, type QueryResult } from '../detect/index.js'
+import type { InputFormat } from '../ingest/types.js'
+import { readEvents } from './events.js'
+import { createSummary, renderSummary } from './summary.js'
+import { createLineWriter } from './output.js'
+import { renderTable } from './table.js'
+import { UsageError } from './errors.js'
+
+export interface QueryOptions {
+  readonly format: 'ndjson' | 'json' | 'table'
+  readonly mapping?: string
+  readonly size?: number
+  readonly maxSamplesPerKey?: number
+  readonly inputFormat?: InputFormat
+  readonly timestampField?: string
+  readonly tiebreaker?: string
+  readonly eventCategoryField?: string
+  readonly strict?: boolean
+  readonly quiet?: boolean
+  readonly output?: string
+}
+
+/** Loads an Elasticsearch mapping file (`{"properties": …}`); `#` comment lines are dropped. */
+export function loadMappingFile(path: string): FieldTypes {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    throw new UsageError(`cannot read mapping ${path}: ${(e as Error).message}`)
+  }
+  const json = text.split('\n').filter((l) => !l.trimStart().startsWith('#')).join('\n')
+  try {
+    return mergeFieldTypes(defaultFieldTypes(), parseMapping(JSON.parse(json)))
+  } catch (e) {
+    throw new UsageError(`invalid mapping ${path}: ${(e as Error).message}`)
+  }
+}
+
+/** Parses and compiles a query, or throws a UsageError carrying every positioned message. */
+export function compileQueryText(text: string, opts: QueryOptions): CompiledQuery {
+  const parsed = parse(text)
+  if (!parsed.ok) throw new UsageError(parsed.errors.map((e) => renderError(text, e)).join('\n'))
+  const fieldTypes = opts.mapping ? loadMappingFile(opts.mapping) : defaultFieldTypes()
+  try {
+    return compile(parsed.value, {
+      fieldTypes,
+      timestampField: opts.timestampField,
+      tiebreakerField: opts.tiebreaker,
+      eventCategoryField: opts.eventCategoryField,
+    })
+  } catch (e) {
+    throw new UsageError((e as Error).message)
+  }
+}
+
+/**
+ * Only events that match some stage can influence a result, so only those are kept for ordering:
+ * memory is O(candidates), and the results are exactly Elasticsearch's whatever the input order.
+ */
+function candidateTest(q: CompiledQuery): (rec: EventRecord) => boolean {
+  if (q.kind === 'event') return (r) => q.match(r.event)
+  const stages = q.kind === 'sequence' && q.until ? [...q.stages, q.until] : q.stages
+  const matchers = stages.map((s) => s.match)
+  return (r) => {
+    for (const m of matchers) if (m(r.event)) return true
+    return false
+  }
+}
+
+export async function runQueryCommand(text: string, paths: readonly string[], opts: QueryOptions): Promise<number> {
+  const compiled = compileQueryText(text, opts)
+  const summary = createSummary()
+  const isCandidate = candidateTest(compiled)
+  const candidates: EventRecord[] = []
+  for await (const rec of readEvents(paths, { summary, format: opts.inputFormat, strict: opts.strict, timestampOf: compiled.time.timestampMs })) {
+    if (isCandidate(rec)) candidates.push(rec)
+  }
+  const results = runQuery(compiled, candidates, { size: opts.size, maxSamplesPerKey: opts.maxSamplesPerKey })
+  const out = createLineWriter(opts.output)
+  if (opts.format === 'table') {
+    await out.write(renderTable(results, { color: opts.output === undefined && process.stdout.isTTY === true }))
+  } else if (opts.format === 'json') {
+    await out.write('[')
+    for (let i = 0; i < results.length; i++) await out.write((i ? ',\n' : '\n') + resultJson(results[i]))
+    await out.write(results.length ? '\n]\n' : ']\n')
+  } else {
+    for (const r of results) await out.write(resultJson(r) + '\n')
+  }
+  await out.close()
+  if (!opts.quiet) process.stderr.write(renderSummary(summary, [`  results: ${results.length}`]) + '\n')
+  return 0
+}
+
+/** The output contract: an event exactly as read; a sequence/sample as `{"join_keys":[…],"events":[…]}`. */
+export function resultJson(r: QueryResult): string {
+  if (r.kind === 'event') return eventJson(r.record)
+  const events = r.members.map((m) => (m === null ? '{"missing":true}' : eventJson(m)))
+  return `{"join_keys":${JSON.stringify(r.joinKeys)},"events":[${events.join(',')}]}`
+}
+
+function eventJson(rec: EventRecord): string {
+  return rec.text ?? JSON.stringify(rec.event)
+}
