@@ -4,7 +4,7 @@ import { parse, compile, renderError, defaultFieldTypes, parseMapping, mergeFiel
 import { runQuery, type EventRecord, type QueryResult } from '../detect/index.js'
 import type { InputFormat } from '../ingest/types.js'
 import { readEvents } from './events.js'
-import { createSummary, renderSummary } from './summary.js'
+import { createSummary, renderSummary, type RunSummary } from './summary.js'
 import { createLineWriter } from './output.js'
 import { renderTable } from './table.js'
 import { UsageError } from './errors.js'
@@ -70,7 +70,13 @@ function candidateTest(q: CompiledQuery): (rec: EventRecord) => boolean {
   }
 }
 
-export async function runQueryCommand(text: string, paths: readonly string[], opts: QueryOptions): Promise<number> {
+export interface QueryRun {
+  readonly results: QueryResult[]
+  readonly summary: RunSummary
+}
+
+/** Reads the inputs and runs the query: the whole of `vigil query` but the output. */
+export async function executeQuery(text: string, paths: readonly string[], opts: QueryOptions): Promise<QueryRun> {
   const compiled = compileQueryText(text, opts)
   const summary = createSummary()
   const isCandidate = candidateTest(compiled)
@@ -79,6 +85,11 @@ export async function runQueryCommand(text: string, paths: readonly string[], op
     if (isCandidate(rec)) candidates.push(rec)
   }
   const results = runQuery(compiled, candidates, { size: opts.size, maxSamplesPerKey: opts.maxSamplesPerKey })
+  return { results, summary }
+}
+
+export async function runQueryCommand(text: string, paths: readonly string[], opts: QueryOptions): Promise<number> {
+  const { results, summary } = await executeQuery(text, paths, opts)
   const out = createLineWriter(opts.output)
   if (opts.format === 'table') {
     await out.write(renderTable(results, { color: opts.output === undefined && process.stdout.isTTY === true }))
