@@ -1,0 +1,253 @@
+// Recursive-descent parser for EQL conditions. Precedence, lowest first (Elasticsearch grammar):
+// or < and < not < comparison / in / : / like / regex < + - < * / % < unary sign < atom.
+import type { ArithOp, CompareOp, Expr, Field, Literal, Span } from './ast.js'
+import { RESERVED_WORDS, type Cursor } from './cursor.js'
+import type { Token } from './lexer.js'
+import { ENDGAME_ONLY_FUNCTIONS, lookupFunction } from './signatures.js'
+
+const COMPARE_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>='])
+/** Words that start an Endgame lineage clause: `descendant of [...]`. */
+const LINEAGE_WORDS: ReadonlySet<string> = new Set(['descendant', 'child', 'event'])
+
+const span = (start: number, end: number): Span => ({ start, end })
+
+export function parseExpr(cx: Cursor): Expr {
+  const first = parseAnd(cx)
+  if (!cx.isWord('or')) return first
+  const terms: Expr[] = [first]
+  while (cx.eatWord('or')) terms.push(parseAnd(cx))
+  return { kind: 'or', terms, span: span(first.span.start, cx.lastEnd()) }
+}
+
+function parseAnd(cx: Cursor): Expr {
+  const first = parseNot(cx)
+  if (!cx.isWord('and')) return first
+  const terms: Expr[] = [first]
+  while (cx.eatWord('and')) terms.push(parseNot(cx))
+  return { kind: 'and', terms, span: span(first.span.start, cx.lastEnd()) }
+}
+
+function parseNot(cx: Cursor): Expr {
+  const not = cx.eatWord('not')
+  if (!not) return parsePredicate(cx)
+  const operand = parseNot(cx)
+  return { kind: 'not', operand, span: span(not.start, cx.lastEnd()) }
+}
+
+function isCompareToken(t: Token): boolean {
+  return t.kind === 'punct' && (COMPARE_OPS.has(t.text) || t.text === '=')
+}
+
+function parsePredicate(cx: Cursor): Expr {
+  const left = parseSum(cx)
+  const t = cx.peek()
+  if (isCompareToken(t)) {
+    cx.next()
+    let op = t.text as CompareOp
+    if (t.text === '=') {
+      cx.report('unsupported', 'Single [=] is not a supported operator', span(t.start, t.end),
+        'use == for case-sensitive equality or : for case-insensitive matching')
+      op = '=='
+    }
+    const right = parseSum(cx)
+    const after = cx.peek()
+    if (isCompareToken(after)) {
+      cx.fail('syntax', `Comparisons cannot be chained: unexpected '${after.text}'`, span(after.start, after.end),
+        'combine them with and, e.g. a < b and b < c')
+    }
+    return { kind: 'compare', op, left, right, span: span(left.span.start, cx.lastEnd()) }
+  }
+  if (t.kind === 'punct' && t.text === ':') {
+    cx.next()
+    return parseMatch(cx, left, ':', false)
+  }
+  if (t.kind === 'punct' && t.text === '!:') {
+    cx.next()
+    cx.report('unsupported', 'Operator [!:] is not supported', span(t.start, t.end), 'write not field : "value"')
+    const match = parseMatch(cx, left, ':', false)
+    return { kind: 'not', operand: match, span: match.span }
+  }
+  if (t.kind === 'word') {
+    if (t.text === 'like' || t.text === 'regex') {
+      cx.next()
+      return parseMatch(cx, left, t.text, t.hasTilde === true)
+    }
+    if (t.text === 'in') {
+      cx.next()
+      return parseIn(cx, left, false, t.hasTilde === true)
+    }
+    if (t.text === 'not' && t.hasTilde !== true) {
+      const t2 = cx.peek(1)
+      if (t2.kind === 'word' && t2.text === 'in') {
+        cx.next()
+        cx.next()
+        return parseIn(cx, left, true, t2.hasTilde === true)
+      }
+    }
+  }
+  return left
+}
+
+function parseIn(cx: Cursor, value: Expr, isNegated: boolean, isCaseInsensitive: boolean): Expr {
+  cx.expectPunct('(', "'(' to open the list of values")
+  const list: Expr[] = [parseExpr(cx)]
+  while (cx.eatPunct(',')) list.push(parseExpr(cx))
+  cx.expectPunct(')', "',' or ')'")
+  return { kind: 'in', value, list, isNegated, isCaseInsensitive, span: span(value.span.start, cx.lastEnd()) }
+}
+
+function parseMatch(cx: Cursor, value: Expr, op: ':' | 'like' | 'regex', isCaseInsensitive: boolean): Expr {
+  const t = cx.peek()
+  // Endgame method syntax `field:length()` has no ES equivalent.
+  if (op === ':' && (t.kind === 'word' || t.kind === 'quoted') && cx.isPunct('(', 1)) {
+    cx.fail('unsupported', `Method syntax [${cx.text.slice(value.span.start, t.end)}()] is not supported`,
+      span(value.span.start, t.end), `call the function instead: ${t.text}(${cx.text.slice(value.span.start, value.span.end)})`)
+  }
+  if (cx.eatPunct('(')) {
+    const patterns: Literal[] = [parsePattern(cx, op)]
+    while (cx.eatPunct(',')) patterns.push(parsePattern(cx, op))
+    cx.expectPunct(')', "',' or ')'")
+    return { kind: 'match', op, isCaseInsensitive, value, patterns, isList: true, span: span(value.span.start, cx.lastEnd()) }
+  }
+  const pattern = parsePattern(cx, op)
+  return { kind: 'match', op, isCaseInsensitive, value, patterns: [pattern], isList: false, span: span(value.span.start, cx.lastEnd()) }
+}
+
+/** A pattern must be a constant (ES grammar); the validator checks that it is a string. */
+function parsePattern(cx: Cursor, op: string): Literal {
+  const start = cx.peek().start
+  const e = parseUnary(cx)
+  if (e.kind !== 'literal') {
+    cx.fail('type', `Pattern of [${op}] must be a string literal, found [${cx.text.slice(e.span.start, e.span.end)}]`,
+      span(start, e.span.end), 'write the pattern as "…"; comparing a field to a field is not supported')
+  }
+  return e
+}
+
+function parseSum(cx: Cursor): Expr {
+  let left = parseProduct(cx)
+  for (;;) {
+    const t = cx.peek()
+    if (t.kind !== 'punct' || (t.text !== '+' && t.text !== '-')) return left
+    cx.next()
+    const right = parseProduct(cx)
+    left = { kind: 'arith', op: t.text as ArithOp, left, right, span: span(left.span.start, cx.lastEnd()) }
+  }
+}
+
+function parseProduct(cx: Cursor): Expr {
+  let left = parseUnary(cx)
+  for (;;) {
+    const t = cx.peek()
+    if (t.kind !== 'punct' || (t.text !== '*' && t.text !== '/' && t.text !== '%')) return left
+    cx.next()
+    const right = parseUnary(cx)
+    left = { kind: 'arith', op: t.text as ArithOp, left, right, span: span(left.span.start, cx.lastEnd()) }
+  }
+}
+
+export function parseUnary(cx: Cursor): Expr {
+  const t = cx.peek()
+  if (t.kind === 'punct' && (t.text === '-' || t.text === '+')) {
+    cx.next()
+    const n = cx.peek()
+    if (n.kind === 'integer' || n.kind === 'float') {
+      // A sign before a number literal folds into the literal (`substring(x, 0, -1)`).
+      cx.next()
+      const v = t.text === '-' ? -(n.value ?? 0) : (n.value ?? 0)
+      return { kind: 'literal', type: n.kind, value: n.kind === 'integer' && v === 0 ? 0 : v, span: span(t.start, n.end) }
+    }
+    const operand = parseUnary(cx)
+    if (t.text === '+') return operand
+    return { kind: 'negate', operand, span: span(t.start, cx.lastEnd()) }
+  }
+  return parsePrimary(cx)
+}
+
+function parsePrimary(cx: Cursor): Expr {
+  const t = cx.peek()
+  switch (t.kind) {
+    case 'string':
+      cx.next()
+      return { kind: 'literal', type: 'string', value: t.text, span: span(t.start, t.end) }
+    case 'integer':
+    case 'float':
+      cx.next()
+      return { kind: 'literal', type: t.kind, value: t.value ?? 0, span: span(t.start, t.end) }
+    case 'punct':
+      if (t.text === '(') {
+        cx.next()
+        const inner = parseExpr(cx)
+        cx.expectPunct(')', "')'")
+        return inner
+      }
+      if (t.text === '?') {
+        cx.next()
+        const f = cx.peek()
+        if (f.kind !== 'word' && f.kind !== 'quoted') cx.unexpected('a field name after ?')
+        return parseField(cx, t.start, true)
+      }
+      return cx.unexpected('an expression')
+    case 'quoted':
+      return parseField(cx, t.start, false)
+    case 'word': {
+      if (t.text === 'true' || t.text === 'false') {
+        cx.next()
+        return { kind: 'literal', type: 'boolean', value: t.text === 'true', span: span(t.start, t.end) }
+      }
+      if (t.text === 'null') {
+        cx.next()
+        return { kind: 'literal', type: 'null', value: null, span: span(t.start, t.end) }
+      }
+      if (cx.isPunct('(', 1) && !RESERVED_WORDS.has(t.text)) return parseCall(cx)
+      if (LINEAGE_WORDS.has(t.text) && cx.isWord('of', 1)) {
+        cx.fail('unsupported', `Lineage [${t.text} of] is not supported`, span(t.start, cx.peek(1).end),
+          'Elasticsearch has no lineage queries; use a sequence joined by process.entity_id / process.parent.entity_id')
+      }
+      if (RESERVED_WORDS.has(t.text) || t.hasTilde === true) return cx.unexpected('an expression')
+      return parseField(cx, t.start, false)
+    }
+    default:
+      return cx.unexpected('an expression')
+  }
+}
+
+function parseField(cx: Cursor, start: number, isOptional: boolean): Field {
+  const path: string[] = [cx.next().text]
+  // After a dot any word is a segment (`event.sequence`), as ECS has fields named like keywords.
+  while (cx.isPunct('.') && (cx.peek(1).kind === 'word' || cx.peek(1).kind === 'quoted') && cx.peek(1).hasTilde !== true) {
+    cx.next()
+    path.push(cx.next().text)
+  }
+  if (cx.isPunct('.')) cx.next(), cx.unexpected('a field name after .')
+  const field: Field = { kind: 'field', path, isOptional, span: span(start, cx.lastEnd()) }
+  // Endgame array indexes `a[0]`: ES rejects them.
+  if (cx.isPunct('[') && cx.peek(1).kind === 'integer') {
+    const open = cx.next()
+    cx.next()
+    const close = cx.expectPunct(']', "']'")
+    cx.report('unsupported', `Array indexes are not supported [${cx.text.slice(start, close.end)}]`, span(open.start, close.end),
+      'multi-valued fields match if any value matches: compare the field itself')
+  }
+  return field
+}
+
+function parseCall(cx: Cursor): Expr {
+  const name = cx.next()
+  cx.next() // (
+  const args: Expr[] = []
+  if (!cx.isPunct(')')) {
+    args.push(parseExpr(cx))
+    while (cx.eatPunct(',')) args.push(parseExpr(cx))
+  }
+  cx.expectPunct(')', "',' or ')'")
+  const callSpan = span(name.start, cx.lastEnd())
+  const sig = lookupFunction(name.text)
+  if (!sig) {
+    const hint = ENDGAME_ONLY_FUNCTIONS.get(name.text.toLowerCase())
+    cx.report('unknown-function', `Unknown function [${name.text}]`, span(name.start, name.end), hint)
+    // Stand in with a null literal so the rest of the query is still checked.
+    return { kind: 'literal', type: 'null', value: null, span: callSpan }
+  }
+  return { kind: 'call', name: sig.name, isCaseInsensitive: name.hasTilde === true, args, span: callSpan }
+}
