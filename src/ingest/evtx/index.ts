@@ -1,0 +1,6 @@
+// Native EVTX reader. Entry point for src/ingest autodetection (magic `ElfFile\0` → readEvtx).
+
+export { readEvtx, type EvtxReadOptions } from './reader.js'
+export { parseChunk, type ChunkOptions } from './chunk.js'
+export { parseFileHeader, isEvtx, type FileHeader, type ParsedFileHeader, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE } from './header.js'
+export type { Json } from './render.js'

@@ -1,0 +1,127 @@
+// Node tree + substitution values → the evtx_dump JSON shape (see README.md "Output shape"):
+// attributes under `#attributes`, text beside child elements under `#text`, text-only elements as their value,
+// empty elements as null, repeated children as arrays, `<Data Name="X">v</Data>` as `X: v`.
+
+import type { ContentNode, ElementNode, FragmentValue, Value } from './binxml.js'
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
+type Obj = { [key: string]: Json }
+
+/** Arrays made by repeated sibling elements, as opposed to array values (one element, array substitution). */
+type Repeats = Set<Json[]>
+
+const OMIT = Symbol('omit')
+
+function isFragment(v: Value | undefined): v is FragmentValue {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function textOf(v: Json): string {
+  if (typeof v === 'string') return v
+  if (Array.isArray(v)) return v.map((x) => textOf(x)).join(',')
+  return v === null ? '' : String(v)
+}
+
+/** `__proto__` and friends are element names like any other: define, never assign through the prototype chain. */
+function put(target: Obj, key: string, value: Json, repeats: Repeats): void {
+  if (!Object.hasOwn(target, key)) {
+    if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+    else target[key] = value
+    return
+  }
+  const existing = target[key]!
+  if (Array.isArray(existing) && repeats.has(existing)) { existing.push(value); return }
+  const arr: Json[] = [existing, value]
+  repeats.add(arr)
+  Object.defineProperty(target, key, { value: arr, enumerable: true, writable: true, configurable: true })
+}
+
+/** An attribute's value, or OMIT when it is only NULL substitutions (Windows drops such attributes). */
+function attrValue(parts: ElementNode['attrs'][number]['parts'], values: readonly Value[]): Json | typeof OMIT {
+  if (parts.length === 1) {
+    const p = parts[0]!
+    if (typeof p === 'string') return p
+    const v = values[p.index]
+    if (v === undefined || v === null || isFragment(v)) return OMIT
+    return v
+  }
+  let s = ''
+  let any = false
+  for (const p of parts) {
+    if (typeof p === 'string') { s += p; any = true; continue }
+    const v = values[p.index]
+    if (v === undefined || v === null || isFragment(v)) continue
+    s += textOf(v)
+    any = true
+  }
+  return any ? s : OMIT
+}
+
+function addContent(target: Obj, nodes: readonly ContentNode[], values: readonly Value[], repeats: Repeats): void {
+  for (const n of nodes) {
+    if (typeof n === 'string') continue // text between top-level nodes (whitespace) has no place in the shape
+    if (n.kind === 'element') addElement(target, n, values, repeats)
+    else if (n.kind === 'instance') addElement(target, n.template, n.values, repeats)
+    else {
+      const v = values[n.index]
+      if (isFragment(v)) addContent(target, v.nodes, [], repeats)
+    }
+  }
+}
+
+function addElement(target: Obj, el: ElementNode, values: readonly Value[], repeats: Repeats): void {
+  let attrs: Obj | null = null
+  let key = el.name
+  const isData = key === 'Data'
+  for (const a of el.attrs) {
+    const v = attrValue(a.parts, values)
+    if (v === OMIT) continue
+    if (isData && a.name === 'Name') { key = textOf(v); continue }
+    if (attrs === null) attrs = {}
+    put(attrs, a.name, v, repeats)
+  }
+
+  let children: Obj | null = null
+  let text: Json | undefined
+  let textCount = 0
+  for (const n of el.content) {
+    let v: Json
+    if (typeof n === 'string') v = n
+    else if (n.kind === 'subst') {
+      const sv = values[n.index]
+      if (sv === undefined || sv === null) continue
+      if (isFragment(sv)) {
+        children ??= attrs === null ? {} : { '#attributes': attrs }
+        addContent(children, sv.nodes, [], repeats)
+        continue
+      }
+      v = sv
+    } else {
+      children ??= attrs === null ? {} : { '#attributes': attrs }
+      if (n.kind === 'element') addElement(children, n, values, repeats)
+      else addElement(children, n.template, n.values, repeats)
+      continue
+    }
+    text = textCount === 0 ? v : textOf(text!) + textOf(v)
+    textCount++
+  }
+  if (text === '') text = undefined
+
+  let value: Json
+  if (children !== null) {
+    if (text !== undefined) put(children, '#text', text, repeats)
+    value = children
+  } else if (attrs !== null) {
+    value = text === undefined ? { '#attributes': attrs } : { '#attributes': attrs, '#text': text }
+  } else {
+    value = text === undefined ? null : text
+  }
+  put(target, key, value, repeats)
+}
+
+/** Renders one record's decoded BinXml into `{Event: {...}}` (or whatever its root element is called). */
+export function renderRecord(nodes: readonly ContentNode[]): Obj {
+  const out: Obj = {}
+  addContent(out, nodes, [], new Set())
+  return out
+}
