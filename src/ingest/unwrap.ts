@@ -1,0 +1,38 @@
+// Export envelopes around the documents we want: Elasticsearch search hits (`_source`), a whole
+// `_search` response (`hits.hits`), Splunk search exports (`{"preview":…,"result":{…}}` per line from
+// `search/jobs/export?output_mode=json`, or `{"results":[…]}` from `…/results?output_mode=json`).
+// Documents are returned as parsed; nothing is merged or copied, so `__proto__` keys stay plain data.
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** The documents inside an export envelope, or `undefined` when `doc` is itself a document. */
+export function unwrapEnvelope(doc: Record<string, unknown>): unknown[] | undefined {
+  // Three own-property probes keep the common (unwrapped) path cheap.
+  const source = Object.hasOwn(doc, '_source') ? doc._source : undefined
+  if (source !== undefined) {
+    if (isObject(source) && (Object.hasOwn(doc, '_index') || Object.hasOwn(doc, '_id'))) return [source]
+    return undefined
+  }
+  const hits = Object.hasOwn(doc, 'hits') ? doc.hits : undefined
+  if (hits !== undefined) {
+    if (isObject(hits) && Array.isArray(hits.hits) && (Object.hasOwn(doc, 'took') || Object.hasOwn(doc, 'timed_out') || Object.hasOwn(hits, 'total'))) {
+      return hits.hits.map((h: unknown) => (isObject(h) && isObject(h._source) ? h._source : h))
+    }
+    return undefined
+  }
+  if (Object.hasOwn(doc, 'preview')) {
+    if (isObject(doc.result)) return [doc.result]
+    if (Array.isArray(doc.results)) return doc.results
+    // `{"preview":true,"lastrow":true}` and message-only rows carry no event.
+    if (!Object.hasOwn(doc, 'result') && !Object.hasOwn(doc, 'results') && (Object.hasOwn(doc, 'lastrow') || Object.hasOwn(doc, 'messages'))) return []
+  }
+  return undefined
+}
+
+/** Why `v` cannot be a document, or `undefined` when it is a JSON object. */
+export function notAnObject(v: unknown): string | undefined {
+  if (isObject(v)) return undefined
+  const kind = v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`
+  return `expected a JSON object, found ${kind}`
+}
