@@ -256,7 +256,8 @@ export async function* xmlBatches(chunks: AsyncIterable<Buffer>, file: string, o
         break
       }
       const atLine = lineAt(eventStart)
-      if (!oversized) {
+      if (!oversized && end.end - eventStart > maxBytes) bad(`<Event> element too large (over ${maxBytes} bytes)`, eventStart, atLine)
+      else if (!oversized) {
         const result = parse(pending.toString('utf8', eventStart, end.end))
         batch.push(
           result.ok
