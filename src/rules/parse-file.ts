@@ -1,0 +1,105 @@
+// One rule file's text → a validated RuleFile, or every problem found with its line and field.
+// No EQL here: the query is compiled by load.ts, so schema problems are reported even without a parser.
+import { parse as parseToml, TomlError } from 'smol-toml'
+import type { z } from 'zod'
+import { FORBIDDEN_RULE_KEYS, KNOWN_KEYS, ruleFileSchema, type RuleFile } from './schema.js'
+import { fieldPath, type RuleError, type RuleWarning } from './errors.js'
+import { indexTomlLines, type TomlLines } from './toml-lines.js'
+
+export type ParsedRuleFile =
+  | { readonly ok: true; readonly rule: RuleFile; readonly warnings: readonly RuleWarning[]; readonly lines: TomlLines }
+  | { readonly ok: false; readonly errors: readonly RuleError[]; readonly warnings: readonly RuleWarning[] }
+
+/** Severity ↔ risk score ranges the detection-rules repository enforces (test_rule_risk_score_severity_mismatch). */
+const RISK_RANGES = { low: [0, 21], medium: [22, 47], high: [48, 73], critical: [74, 100] } as const
+
+/** Parse TOML text as a detection rule: TOML syntax, Elastic's schema, then vigil's extras. */
+export function parseRuleText(text: string, file: string): ParsedRuleFile {
+  let doc: unknown
+  try {
+    doc = parseToml(text)
+  } catch (e) {
+    if (e instanceof TomlError) {
+      const message = (e.message.split('\n')[0] ?? e.message).replace(/^Invalid TOML document: /, '')
+      return { ok: false, errors: [{ code: 'toml', file, line: e.line, column: e.column, message }], warnings: [] }
+    }
+    return { ok: false, errors: [{ code: 'toml', file, message: String(e) }], warnings: [] }
+  }
+  return validateRuleDocument(doc, text, file)
+}
+
+/** Validate an already-parsed TOML document; `text` is used only to find the lines of keys. */
+export function validateRuleDocument(doc: unknown, text: string, file: string): ParsedRuleFile {
+  const lines = indexTomlLines(text)
+  const at = (path: readonly PropertyKey[]): { line?: number; column?: number } => {
+    const found = lines.locate(path.filter((p): p is string | number => typeof p !== 'symbol'))
+    return found ? { line: found.position.line, column: found.position.column } : {}
+  }
+  const errors: RuleError[] = []
+  const warnings: RuleWarning[] = []
+
+  for (const [table, known] of Object.entries(KNOWN_KEYS)) {
+    const path = table === '' ? [] : table.split('.')
+    const node = readPath(doc, path)
+    if (!isTable(node)) continue
+    for (const key of Object.keys(node)) {
+      if (known.has(key)) continue
+      const full = [...path, key]
+      if (table === 'rule' && FORBIDDEN_RULE_KEYS.has(key)) {
+        errors.push({ code: 'schema', file, ...at(full), field: fieldPath(full),
+          message: `${key} is not allowed in a rule file; it comes from the version lock (use [rule.vigil] version)` })
+      } else {
+        warnings.push({ code: 'schema', file, ...at(full), field: fieldPath(full), message: 'unknown key (ignored)' })
+      }
+    }
+  }
+
+  const parsed = ruleFileSchema.safeParse(doc)
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) errors.push(issueToError(issue, doc, file, at))
+    return { ok: false, errors, warnings }
+  }
+  if (errors.length > 0) return { ok: false, errors, warnings }
+
+  const rule = parsed.data.rule
+  const [lo, hi] = RISK_RANGES[rule.severity]
+  if (rule.risk_score < lo || rule.risk_score > hi) {
+    warnings.push({ code: 'schema', file, ...at(['rule', 'risk_score']), field: 'rule.risk_score',
+      message: `risk_score ${rule.risk_score} is outside ${lo}-${hi}, the range for severity ${rule.severity}` })
+  }
+  return { ok: true, rule: parsed.data, warnings, lines }
+}
+
+function issueToError(
+  issue: z.core.$ZodIssue,
+  doc: unknown,
+  file: string,
+  at: (path: readonly PropertyKey[]) => { line?: number; column?: number },
+): RuleError {
+  const isMissing = issue.code !== 'custom' && readPath(doc, issue.path) === undefined
+  return {
+    code: 'schema',
+    file,
+    ...at(issue.path),
+    field: fieldPath(issue.path),
+    message: isMissing ? 'required key is missing' : issue.message,
+  }
+}
+
+function isTable(x: unknown): x is { readonly [k: string]: unknown } {
+  return x !== null && typeof x === 'object' && !Array.isArray(x)
+}
+
+function readPath(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let node = doc
+  for (const seg of path) {
+    if (typeof seg === 'number') {
+      if (!Array.isArray(node)) return undefined
+      node = node[seg]
+    } else {
+      if (!isTable(node) || typeof seg !== 'string' || !Object.hasOwn(node, seg)) return undefined
+      node = node[seg]
+    }
+  }
+  return node
+}
