@@ -9,6 +9,8 @@ export interface CompiledKey {
   readonly isOptional: boolean
   /** The expression as written, for result labels and error messages. */
   readonly text: string
+  /** The mapping type of a field key (`date`, `ip`, …), so results can render it as Elasticsearch does. */
+  readonly esType?: string
 }
 
 /** A sequence or sample stage: event category + condition, and the full key list (top-level keys first). */
