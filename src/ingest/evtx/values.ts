@@ -154,8 +154,8 @@ export function decodeValue(buf: Buffer, type: number, start: number, end: numbe
     case 0x13: return sid(buf, start, end)[0]
     case 0x20: return size === 8 ? int64(buf, start, false) : size >= 4 ? buf.readUInt32LE(start) : binaryHex(buf, start, end)
     case 0x23: return utf16(buf, start, end)
-    case 0x81: return splitStrings(utf16(buf, start, end), '\u0000')
-    case 0x82: return splitStrings(ansi(buf, start, end), '\u0000')
+    case 0x81: return splitStrings(buf.toString('utf16le', start, end - (size & 1)))
+    case 0x82: return splitStrings(buf.toString('latin1', start, end))
     case 0x93: {
       const out: DecodedScalar[] = []
       let p = start
@@ -188,8 +188,8 @@ export function decodeValue(buf: Buffer, type: number, start: number, end: numbe
   return scalar(buf, type, start, width)
 }
 
-function splitStrings(s: string, sep: string): string[] {
-  // A trailing separator ends the last string rather than starting an empty one.
-  const t = s.endsWith(sep) ? s.slice(0, -1) : s
-  return t === '' ? [] : t.split(sep)
+/** NUL-terminated strings back to back; the final NUL ends the last string rather than starting another. */
+function splitStrings(s: string): string[] {
+  const t = s.endsWith('\u0000') ? s.slice(0, -1) : s
+  return t === '' ? [] : t.split('\u0000')
 }
