@@ -93,6 +93,7 @@ function cartesian(components: readonly Scalar[][]): JoinKey[] {
 /**
  * A type-tagged encoding: `"1"` and `1`, `null` and `"null"`, `true` and `"true"` never collide.
  * Strings are length-prefixed in composites so no separator inside a value can fake a boundary.
+ * Ids are compared only among keys of one query, which all have the same arity.
  */
 export function scalarId(s: Scalar): string {
   switch (typeof s) {
