@@ -30,9 +30,10 @@ export function createLineSplitter(sink: LineSink, opts: SplitOptions = {}): Lin
   let carry: Buffer[] = []
   let carryBytes = 0
   let skippedBytes = -1 // ≥ 0 while dropping an overlong line
-  let atStart = true
 
   const emit = (buf: Buffer, start: number, end: number): void => {
+    // A UTF-8 BOM can only open line 1; checked here so a BOM split across chunks is still seen.
+    if (lineNo === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3
     if (end > start && buf[end - 1] === 13) end-- // CRLF
     if (end === start) return // blank line
     const first = buf[start]
@@ -48,10 +49,6 @@ export function createLineSplitter(sink: LineSink, opts: SplitOptions = {}): Lin
   return {
     push(chunk: Buffer): void {
       let start = 0
-      if (atStart && chunk.length > 0) {
-        atStart = false
-        if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3 // UTF-8 BOM
-      }
       const len = chunk.length
       while (start <= len) {
         const nl = chunk.indexOf(10, start)

@@ -79,6 +79,7 @@ function convert(node: Node): Json {
 }
 
 function convertEventData(node: Node): Json {
+  if (node.children.length === 0 && node.attributes === undefined && node.text.trim() === '') return null
   const out: JsonObject = {}
   if (node.attributes !== undefined) put(out, '#attributes', node.attributes)
   const unnamed: Json[] = []
