@@ -34,7 +34,13 @@ export interface Cursor {
   fail(code: EqlErrorCode, message: string, span: Span, hint?: string): never
   /** `unexpected 'x', expected …` at the current token, fatal. */
   unexpected(expected: string): never
+  /** Enter one level of nesting (parentheses, `not`, unary sign); fails past MAX_NESTING. */
+  enter(): void
+  leave(): void
 }
+
+/** Deep enough for any real rule; shallow enough that recursion (parse, validate, print) cannot overflow. */
+export const MAX_NESTING = 200
 
 /** Quote a token for a message, the way ANTLR does (`'<EOF>'` at the end). */
 export function describe(t: Token, text: string): string {
@@ -42,49 +48,59 @@ export function describe(t: Token, text: string): string {
   return `'${text.slice(t.start, t.end)}'`
 }
 
-export function createCursor(text: string, tokens: readonly Token[], errors: EqlError[]): Cursor {
-  let pos = 0
-  let end = 0
-  const last = tokens.length - 1
-  const peek = (offset = 0): Token => tokens[Math.min(pos + offset, last)]!
-  const isPunct = (p: string, offset = 0): boolean => { const t = peek(offset); return t.kind === 'punct' && t.text === p }
-  const isWord = (w: string, offset = 0): boolean => {
-    const t = peek(offset)
-    return t.kind === 'word' && t.text === w && t.hasTilde !== true
+/**
+ * A class rather than a closure bundle: parsing builds one cursor per query, and per-call closures cost
+ * far more than the parse itself under tsx (each gets a `__name` defineProperty), so methods live on the prototype.
+ */
+class TokenCursor implements Cursor {
+  private pos = 0
+  private end = 0
+  private depth = 0
+  private readonly last: number
+
+  constructor(readonly text: string, private readonly tokens: readonly Token[], readonly errors: EqlError[]) {
+    this.last = tokens.length - 1
   }
-  const next = (): Token => {
-    const t = peek()
-    if (pos < last) pos++
-    end = t.end
+
+  peek(offset = 0): Token { return this.tokens[Math.min(this.pos + offset, this.last)]! }
+  next(): Token {
+    const t = this.peek()
+    if (this.pos < this.last) this.pos++
+    this.end = t.end
     return t
   }
-  const report = (code: EqlErrorCode, message: string, span: Span, hint?: string): void => {
-    errors.push(hint === undefined ? { code, message, span } : { code, message, hint, span })
+  lastEnd(): number { return this.end }
+  isPunct(p: string, offset = 0): boolean { const t = this.peek(offset); return t.kind === 'punct' && t.text === p }
+  isWord(w: string, offset = 0): boolean {
+    const t = this.peek(offset)
+    return t.kind === 'word' && t.text === w && t.hasTilde !== true
   }
-  const fail = (code: EqlErrorCode, message: string, span: Span, hint?: string): never => {
-    report(code, message, span, hint)
+  eatPunct(p: string): Token | null { return this.isPunct(p) ? this.next() : null }
+  eatWord(w: string): Token | null { return this.isWord(w) ? this.next() : null }
+  expectPunct(p: string, what?: string): Token { return this.isPunct(p) ? this.next() : this.unexpected(what ?? `'${p}'`) }
+  expectWord(w: string, what?: string): Token { return this.isWord(w) ? this.next() : this.unexpected(what ?? `'${w}'`) }
+  report(code: EqlErrorCode, message: string, span: Span, hint?: string): void {
+    this.errors.push(hint === undefined ? { code, message, span } : { code, message, hint, span })
+  }
+  fail(code: EqlErrorCode, message: string, span: Span, hint?: string): never {
+    this.report(code, message, span, hint)
     throw new ParseAbort()
   }
-  const unexpected = (expected: string): never => {
-    const t = peek()
+  unexpected(expected: string): never {
+    const t = this.peek()
     const span = { start: t.start, end: Math.max(t.end, t.start) }
-    if (t.kind === 'eof') return fail('syntax', `unexpected end of query, expected ${expected}`, span)
-    return fail('syntax', `unexpected ${describe(t, text)}, expected ${expected}`, span)
+    if (t.kind === 'eof') return this.fail('syntax', `unexpected end of query, expected ${expected}`, span)
+    return this.fail('syntax', `unexpected ${describe(t, this.text)}, expected ${expected}`, span)
   }
-  return {
-    text,
-    errors,
-    peek,
-    next,
-    lastEnd: () => end,
-    isPunct,
-    isWord,
-    eatPunct: (p) => (isPunct(p) ? next() : null),
-    eatWord: (w) => (isWord(w) ? next() : null),
-    expectPunct: (p, what) => (isPunct(p) ? next() : unexpected(what ?? `'${p}'`)),
-    expectWord: (w, what) => (isWord(w) ? next() : unexpected(what ?? `'${w}'`)),
-    report,
-    fail,
-    unexpected,
+  enter(): void {
+    if (++this.depth > MAX_NESTING) {
+      const t = this.peek()
+      this.fail('syntax', `Query is nested too deeply (more than ${MAX_NESTING} levels)`, { start: t.start, end: t.end })
+    }
   }
+  leave(): void { this.depth-- }
+}
+
+export function createCursor(text: string, tokens: readonly Token[], errors: EqlError[]): Cursor {
+  return new TokenCursor(text, tokens, errors)
 }

@@ -51,13 +51,6 @@ export function lex(text: string): Lexed {
   const n = text.length
   let i = 0
 
-  const syntax = (start: number, end: number, message: string, hint?: string): void => {
-    errors.push(hint === undefined ? { code: 'syntax', message, span: { start, end } } : { code: 'syntax', message, hint, span: { start, end } })
-  }
-  const punct = (len: number): void => {
-    tokens.push({ kind: 'punct', text: text.slice(i, i + len), start: i, end: i + len })
-    i += len
-  }
 
   while (i < n) {
     const c = text.charCodeAt(i)
@@ -69,7 +62,7 @@ export function lex(text: string): Lexed {
       continue
     }
     if (c === CH_SLASH && text.charCodeAt(i + 1) === CH_STAR) {
-      i = skipBlockComment(text, i, syntax)
+      i = skipBlockComment(text, i, errors)
       continue
     }
     if (isWordStart(c)) {
@@ -86,16 +79,16 @@ export function lex(text: string): Lexed {
       continue
     }
     if (isDigit(c) || (c === CH_DOT && isDigit(text.charCodeAt(i + 1)))) {
-      i = lexNumber(text, i, tokens, syntax)
+      i = lexNumber(text, i, tokens, errors)
       continue
     }
     if (c === CH_DQUOTE) {
-      i = lexDoubleQuoted(text, i, tokens, errors, syntax)
+      i = lexDoubleQuoted(text, i, tokens, errors)
       continue
     }
     if (c === CH_SQUOTE) {
       // ES rejects single-quoted strings; lex them anyway so the parser can continue and report more.
-      const end = lexLegacyQuoted(text, i + 1, CH_SQUOTE, tokens, i, "'", syntax)
+      const end = lexLegacyQuoted(text, i + 1, CH_SQUOTE, tokens, i, "'", errors)
       errors.push({
         code: 'unsupported',
         message: `Use double quotes ["] to define string literals, not single quotes [']`,
@@ -107,7 +100,7 @@ export function lex(text: string): Lexed {
     }
     if (c === CH_QMARK && (text.charCodeAt(i + 1) === CH_DQUOTE || text.charCodeAt(i + 1) === CH_SQUOTE)) {
       const q = text.charCodeAt(i + 1)
-      const end = lexLegacyQuoted(text, i + 2, q, tokens, i, '?', syntax)
+      const end = lexLegacyQuoted(text, i + 2, q, tokens, i, '?', errors)
       errors.push({
         code: 'unsupported',
         message: `Use triple double quotes ["""] to define unescaped string literals, not [?${String.fromCharCode(q)}]`,
@@ -118,27 +111,27 @@ export function lex(text: string): Lexed {
       continue
     }
     if (c === CH_BACKTICK) {
-      i = lexQuotedIdentifier(text, i, tokens, syntax)
+      i = lexQuotedIdentifier(text, i, tokens, errors)
       continue
     }
     const next = text.charCodeAt(i + 1)
     switch (c) {
-      case CH_EQ: punct(next === CH_EQ ? 2 : 1); continue
+      case CH_EQ: i = punct(text, i, next === CH_EQ ? 2 : 1, tokens); continue
       case CH_BANG:
-        punct(next === CH_EQ || next === CH_COLON || next === CH_LBRACKET ? 2 : 1)
+        i = punct(text, i, next === CH_EQ || next === CH_COLON || next === CH_LBRACKET ? 2 : 1, tokens)
         continue
-      case CH_LT: case CH_GT: punct(next === CH_EQ ? 2 : 1); continue
+      case CH_LT: case CH_GT: i = punct(text, i, next === CH_EQ ? 2 : 1, tokens); continue
       case CH_COLON: case CH_PLUS: case CH_MINUS: case CH_STAR: case CH_SLASH: case CH_PERCENT:
       case CH_DOT: case CH_COMMA: case CH_LPAREN: case CH_RPAREN: case CH_LBRACKET: case CH_RBRACKET:
       case CH_PIPE: case CH_QMARK: case CH_TILDE:
-        punct(1)
+        i = punct(text, i, 1, tokens)
         continue
       default: {
         // One error per run of unknown characters, not one per character.
         const start = i
         const cp = text.codePointAt(i) ?? c
         i += cp > 0xffff ? 2 : 1
-        syntax(start, i, `token recognition error at: '${String.fromCodePoint(cp)}'`)
+        syntax(errors, start, i, `token recognition error at: '${String.fromCodePoint(cp)}'`)
       }
     }
   }
@@ -146,10 +139,18 @@ export function lex(text: string): Lexed {
   return { tokens, errors }
 }
 
-type SyntaxSink = (start: number, end: number, message: string, hint?: string) => void
+// Module-level helpers, not per-call closures: lexing runs once per query and closures are costly under tsx.
+function syntax(errors: EqlError[], start: number, end: number, message: string, hint?: string): void {
+  errors.push(hint === undefined ? { code: 'syntax', message, span: { start, end } } : { code: 'syntax', message, hint, span: { start, end } })
+}
+
+function punct(text: string, i: number, len: number, tokens: Token[]): number {
+  tokens.push({ kind: 'punct', text: text.slice(i, i + len), start: i, end: i + len })
+  return i + len
+}
 
 /** `/* … *\/`, nested like the ES grammar's BRACKETED_COMMENT. Returns the offset after the comment. */
-function skipBlockComment(text: string, start: number, syntax: SyntaxSink): number {
+function skipBlockComment(text: string, start: number, errors: EqlError[]): number {
   const n = text.length
   let depth = 0
   let i = start
@@ -164,11 +165,11 @@ function skipBlockComment(text: string, start: number, syntax: SyntaxSink): numb
     }
     i++
   }
-  syntax(start, n, 'unterminated comment', 'close it with */')
+  syntax(errors, start, n, 'unterminated comment', 'close it with */')
   return n
 }
 
-function lexNumber(text: string, start: number, tokens: Token[], syntax: SyntaxSink): number {
+function lexNumber(text: string, start: number, tokens: Token[], errors: EqlError[]): number {
   const n = text.length
   let i = start
   let isFloat = false
@@ -192,7 +193,7 @@ function lexNumber(text: string, start: number, tokens: Token[], syntax: SyntaxS
   const raw = text.slice(start, i)
   const value = Number(raw)
   if (!Number.isFinite(value)) {
-    syntax(start, i, `Number [${raw}] is too large`)
+    syntax(errors, start, i, `Number [${raw}] is too large`)
     tokens.push({ kind: 'float', text: raw, start, end: i, value: 0 })
     return i
   }
@@ -203,12 +204,12 @@ function lexNumber(text: string, start: number, tokens: Token[], syntax: SyntaxS
 }
 
 /** `"…"` with escapes, or `"""…"""` raw. */
-function lexDoubleQuoted(text: string, start: number, tokens: Token[], errors: EqlError[], syntax: SyntaxSink): number {
+function lexDoubleQuoted(text: string, start: number, tokens: Token[], errors: EqlError[]): number {
   const n = text.length
   if (text.charCodeAt(start + 1) === CH_DQUOTE && text.charCodeAt(start + 2) === CH_DQUOTE) {
     const close = text.indexOf('"""', start + 3)
     if (close < 0) {
-      syntax(start, n, 'unterminated raw string', 'close it with """')
+      syntax(errors, start, n, 'unterminated raw string', 'close it with """')
       tokens.push({ kind: 'string', text: text.slice(start + 3), start, end: n, quote: '"""' })
       return n
     }
@@ -267,7 +268,7 @@ function lexDoubleQuoted(text: string, start: number, tokens: Token[], errors: E
     chunk = i
   }
   out += text.slice(chunk, i)
-  syntax(start, i, 'unterminated string', 'close it with " on the same line')
+  syntax(errors, start, i, 'unterminated string', 'close it with " on the same line')
   tokens.push({ kind: 'string', text: out, start, end: i, quote: '"' })
   return i
 }
@@ -289,7 +290,7 @@ function unicodeEscape(text: string, at: number): { char: string; end: number } 
 
 /** `'…'`, `?"…"`, `?'…'`: lexed only so the error can name them and parsing can continue. */
 function lexLegacyQuoted(text: string, from: number, q: number, tokens: Token[], start: number,
-  quote: "'" | '?', syntax: SyntaxSink): number {
+  quote: "'" | '?', errors: EqlError[]): number {
   let i = from
   let out = ''
   while (i < text.length) {
@@ -303,13 +304,13 @@ function lexLegacyQuoted(text: string, from: number, q: number, tokens: Token[],
     out += text[i]
     i++
   }
-  syntax(start, i, 'unterminated string')
+  syntax(errors, start, i, 'unterminated string')
   tokens.push({ kind: 'string', text: out, start, end: i, quote })
   return i
 }
 
 /** `` `my-field` `` with ```` `` ```` standing for one backtick. */
-function lexQuotedIdentifier(text: string, start: number, tokens: Token[], syntax: SyntaxSink): number {
+function lexQuotedIdentifier(text: string, start: number, tokens: Token[], errors: EqlError[]): number {
   let i = start + 1
   let out = ''
   let chunk = i
@@ -327,7 +328,7 @@ function lexQuotedIdentifier(text: string, start: number, tokens: Token[], synta
     }
     i++
   }
-  syntax(start, text.length, 'unterminated quoted identifier', 'close it with `')
+  syntax(errors, start, text.length, 'unterminated quoted identifier', 'close it with `')
   tokens.push({ kind: 'quoted', text: out + text.slice(chunk), start, end: text.length })
   return text.length
 }

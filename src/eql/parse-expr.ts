@@ -12,10 +12,15 @@ const LINEAGE_WORDS: ReadonlySet<string> = new Set(['descendant', 'child', 'even
 const span = (start: number, end: number): Span => ({ start, end })
 
 export function parseExpr(cx: Cursor): Expr {
+  cx.enter()
   const first = parseAnd(cx)
-  if (!cx.isWord('or')) return first
+  if (!cx.isWord('or')) {
+    cx.leave()
+    return first
+  }
   const terms: Expr[] = [first]
   while (cx.eatWord('or')) terms.push(parseAnd(cx))
+  cx.leave()
   return { kind: 'or', terms, span: span(first.span.start, cx.lastEnd()) }
 }
 
@@ -30,7 +35,9 @@ function parseAnd(cx: Cursor): Expr {
 function parseNot(cx: Cursor): Expr {
   const not = cx.eatWord('not')
   if (!not) return parsePredicate(cx)
+  cx.enter()
   const operand = parseNot(cx)
+  cx.leave()
   return { kind: 'not', operand, span: span(not.start, cx.lastEnd()) }
 }
 
@@ -126,24 +133,36 @@ function parsePattern(cx: Cursor, op: string): Literal {
 
 function parseSum(cx: Cursor): Expr {
   let left = parseProduct(cx)
+  // Each operator deepens the (left-leaning) tree, so long chains count as nesting too.
+  let levels = 0
   for (;;) {
     const t = cx.peek()
-    if (t.kind !== 'punct' || (t.text !== '+' && t.text !== '-')) return left
+    if (t.kind !== 'punct' || (t.text !== '+' && t.text !== '-')) break
     cx.next()
+    cx.enter()
+    levels++
     const right = parseProduct(cx)
     left = { kind: 'arith', op: t.text as ArithOp, left, right, span: span(left.span.start, cx.lastEnd()) }
   }
+  for (; levels > 0; levels--) cx.leave()
+  return left
 }
 
 function parseProduct(cx: Cursor): Expr {
   let left = parseUnary(cx)
+  // Each operator deepens the (left-leaning) tree, so long chains count as nesting too.
+  let levels = 0
   for (;;) {
     const t = cx.peek()
-    if (t.kind !== 'punct' || (t.text !== '*' && t.text !== '/' && t.text !== '%')) return left
+    if (t.kind !== 'punct' || (t.text !== '*' && t.text !== '/' && t.text !== '%')) break
     cx.next()
+    cx.enter()
+    levels++
     const right = parseUnary(cx)
     left = { kind: 'arith', op: t.text as ArithOp, left, right, span: span(left.span.start, cx.lastEnd()) }
   }
+  for (; levels > 0; levels--) cx.leave()
+  return left
 }
 
 export function parseUnary(cx: Cursor): Expr {
@@ -157,7 +176,9 @@ export function parseUnary(cx: Cursor): Expr {
       const v = t.text === '-' ? -(n.value ?? 0) : (n.value ?? 0)
       return { kind: 'literal', type: n.kind, value: n.kind === 'integer' && v === 0 ? 0 : v, span: span(t.start, n.end) }
     }
+    cx.enter()
     const operand = parseUnary(cx)
+    cx.leave()
     if (t.text === '+') return operand
     return { kind: 'negate', operand, span: span(t.start, cx.lastEnd()) }
   }
@@ -186,6 +207,9 @@ function parsePrimary(cx: Cursor): Expr {
         const f = cx.peek()
         if (f.kind !== 'word' && f.kind !== 'quoted') cx.unexpected('a field name after ?')
         return parseField(cx, t.start, true)
+      }
+      if (t.text === '!') {
+        cx.fail('syntax', "unexpected '!', expected an expression", span(t.start, t.end), 'write not to negate a condition')
       }
       return cx.unexpected('an expression')
     case 'quoted':

@@ -14,12 +14,12 @@ const span = (start: number, end: number): Span => ({ start, end })
 
 /** Parse and validate an EQL query. */
 export function parse(text: string): Parsed<Query> {
-  return run(text, (cx) => parseQuery(cx), validate)
+  return run(text, parseQuery, validate)
 }
 
 /** Parse and validate a lone condition (`process.name : "cmd.exe" and …`). */
 export function parseExpression(text: string): Parsed<Expr> {
-  return run(text, (cx) => parseExpr(cx), validateExpr)
+  return run(text, parseExpr, validateExpr)
 }
 
 function run<T>(text: string, parseTop: (cx: Cursor) => T, check: (value: T) => EqlError[]): Parsed<T> {

@@ -8,66 +8,61 @@ import { argSpec, lookupFunction, type ArgKind } from './signatures.js'
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth']
 const MAX_RUNS = 100
 
-type Sink = (code: EqlErrorCode, message: string, span: Span, hint?: string) => void
-
-function sinkInto(errors: EqlError[]): Sink {
-  return (code, message, span, hint) => {
-    errors.push(hint === undefined ? { code, message, span } : { code, message, hint, span })
-  }
+function report(errors: EqlError[], code: EqlErrorCode, message: string, span: Span, hint?: string): void {
+  errors.push(hint === undefined ? { code, message, span } : { code, message, hint, span })
 }
 
 /** Every verification error of a parsed query (empty when Elasticsearch would accept it). */
 export function validate(q: Query): EqlError[] {
   const errors: EqlError[] = []
-  const report = sinkInto(errors)
   const base = q.base
   switch (base.kind) {
     case 'event':
-      checkExpr(base.condition, report)
+      checkExpr(base.condition, errors)
       break
     case 'sequence': {
-      base.keys.forEach((k) => checkExpr(k, report))
+      base.keys.forEach((k) => checkExpr(k, errors))
       const all = base.until ? [...base.terms, base.until] : base.terms
-      all.forEach((t) => checkTerm(t, report))
+      all.forEach((t) => checkTerm(t, errors))
       for (const t of base.terms) {
-        if (t.runs < 1) report('syntax', `A positive runs value is required; found [${t.runs}]`, t.span)
-        else if (t.runs > MAX_RUNS) report('syntax', `A query cannot be repeated more than ${MAX_RUNS} times; found [${t.runs}]`, t.span)
+        if (t.runs < 1) report(errors, 'syntax', `A positive runs value is required; found [${t.runs}]`, t.span)
+        else if (t.runs > MAX_RUNS) report(errors, 'syntax', `A query cannot be repeated more than ${MAX_RUNS} times; found [${t.runs}]`, t.span)
       }
       const missing = base.terms.filter((t) => t.isMissing)
       if (missing.length > 0 && base.maxspan === null) {
-        report('syntax', 'A sequence with missing events [![…]] requires [with maxspan]', missing[0]!.span,
+        report(errors, 'syntax', 'A sequence with missing events [![…]] requires [with maxspan]', missing[0]!.span,
           'add with maxspan=<n><unit> after the sequence keys')
       }
       if (missing.length === base.terms.length) {
-        report('syntax', 'A sequence requires at least one positive (non-missing) term', base.span)
+        report(errors, 'syntax', 'A sequence requires at least one positive (non-missing) term', base.span)
       }
       const queries = base.terms.reduce((n, t) => n + Math.max(1, Math.min(t.runs, MAX_RUNS)), 0)
       if (queries < 2) {
-        report('syntax', `A sequence requires a minimum of 2 queries, found [${queries}]`, base.span,
+        report(errors, 'syntax', `A sequence requires a minimum of 2 queries, found [${queries}]`, base.span,
           'add a second term or repeat the term with runs=N')
       }
       if (base.until) {
-        if (base.until.isMissing) report('syntax', 'The [until] term cannot be a missing event', base.until.span)
-        if (base.until.runs !== 1) report('syntax', 'The [until] term cannot use [runs]', base.until.span)
+        if (base.until.isMissing) report(errors, 'syntax', 'The [until] term cannot be a missing event', base.until.span)
+        if (base.until.runs !== 1) report(errors, 'syntax', 'The [until] term cannot use [runs]', base.until.span)
       }
-      checkKeyCounts(base.keys.length, all, report)
+      checkKeyCounts(base.keys.length, all, errors)
       break
     }
     case 'sample':
-      base.keys.forEach((k) => checkExpr(k, report))
+      base.keys.forEach((k) => checkExpr(k, errors))
       for (const t of base.terms) {
-        checkTerm(t, report)
-        if (t.isMissing) report('syntax', 'Samples do not support missing events [![…]]', t.span, 'write [ … ] instead of ![ … ]')
-        if (t.runs !== 1) report('syntax', 'Samples do not support [runs]', t.span, 'repeat the term instead')
+        checkTerm(t, errors)
+        if (t.isMissing) report(errors, 'syntax', 'Samples do not support missing events [![…]]', t.span, 'write [ … ] instead of ![ … ]')
+        if (t.runs !== 1) report(errors, 'syntax', 'Samples do not support [runs]', t.span, 'repeat the term instead')
       }
-      checkKeyCounts(base.keys.length, base.terms, report)
+      checkKeyCounts(base.keys.length, base.terms, errors)
       break
     default:
       assertNever(base)
   }
   for (const p of q.pipes) {
     if (!Number.isInteger(p.count) || p.count < 1) {
-      report('type', `Pipe [${p.kind}] expects a positive integer but found [${p.count}]`, p.span, `write | ${p.kind} 10`)
+      report(errors, 'type', `Pipe [${p.kind}] expects a positive integer but found [${p.count}]`, p.span, `write | ${p.kind} 10`)
     }
   }
   return errors
@@ -76,22 +71,22 @@ export function validate(q: Query): EqlError[] {
 /** Verification errors of a lone condition. */
 export function validateExpr(e: Expr): EqlError[] {
   const errors: EqlError[] = []
-  checkExpr(e, sinkInto(errors))
+  checkExpr(e, errors)
   return errors
 }
 
-function checkTerm(t: Term, report: Sink): void {
-  checkExpr(t.query.condition, report)
-  t.keys.forEach((k) => checkExpr(k, report))
+function checkTerm(t: Term, errors: EqlError[]): void {
+  checkExpr(t.query.condition, errors)
+  t.keys.forEach((k) => checkExpr(k, errors))
 }
 
-function checkKeyCounts(topKeys: number, terms: readonly Term[], report: Sink): void {
+function checkKeyCounts(topKeys: number, terms: readonly Term[], errors: EqlError[]): void {
   const first = terms[0]
   if (!first) return
   for (const t of terms.slice(1)) {
     if (t.keys.length !== first.keys.length) {
       const where = t.keys.length > 0 ? { start: t.keys[0]!.span.start, end: t.keys[t.keys.length - 1]!.span.end } : t.span
-      report('syntax', `Inconsistent number of join keys specified; expected [${first.keys.length}] but found [${t.keys.length}]`,
+      report(errors, 'syntax', `Inconsistent number of join keys specified; expected [${first.keys.length}] but found [${t.keys.length}]`,
         where, topKeys > 0 ? 'every term needs the same number of by keys (the sequence keys come first)' : 'every term needs the same number of by keys')
     }
   }
@@ -136,16 +131,16 @@ const KIND_NAMES: Readonly<Record<ArgKind, string>> = {
   any: 'any', string: 'string', number: 'numeric', integer: 'integer', boolean: 'boolean',
 }
 
-function checkCall(e: Extract<Expr, { kind: 'call' }>, report: Sink): void {
+function checkCall(e: Extract<Expr, { kind: 'call' }>, errors: EqlError[]): void {
   const sig = lookupFunction(e.name)
   if (!sig) return
   const n = e.args.length
   if (n < sig.minArgs || (sig.maxArgs !== null && n > sig.maxArgs)) {
     const expected = sig.maxArgs === null ? `at least ${sig.minArgs}` : sig.minArgs === sig.maxArgs ? `${sig.minArgs}` : `${sig.minArgs} to ${sig.maxArgs}`
-    report('arity', `Function [${e.name}] expects ${expected} argument${expected === '1' ? '' : 's'} but found [${n}]`, e.span)
+    report(errors, 'arity', `Function [${e.name}] expects ${expected} argument${expected === '1' ? '' : 's'} but found [${n}]`, e.span)
   }
   if (e.isCaseInsensitive && !sig.hasInsensitiveForm) {
-    report('type', `Function [${e.name}] does not have a case-insensitive [~] form`, e.span,
+    report(errors, 'type', `Function [${e.name}] does not have a case-insensitive [~] form`, e.span,
       'only between, endsWith, indexOf, startsWith and stringContains take ~')
   }
   e.args.forEach((arg, i) => {
@@ -153,60 +148,57 @@ function checkCall(e: Extract<Expr, { kind: 'call' }>, report: Sink): void {
     if (!spec) return
     const ordinal = ORDINALS[i] ?? `#${i + 1}`
     if (spec.isConstant && !isConstant(arg)) {
-      report('type', `${ordinal} argument of [${describeExpr(e)}] must be a constant, received [${describeExpr(arg)}]`, arg.span)
+      report(errors, 'type', `${ordinal} argument of [${describeExpr(e)}] must be a constant, received [${describeExpr(arg)}]`, arg.span)
       return
     }
     if (arg.kind === 'literal' && !acceptsLiteral(spec.kind, arg)) {
-      report('type', `${ordinal} argument of [${describeExpr(e)}] must be [${KIND_NAMES[spec.kind]}], found value [${literalText(arg)}] type [${literalTypeName(arg)}]`, arg.span)
+      report(errors, 'type', `${ordinal} argument of [${describeExpr(e)}] must be [${KIND_NAMES[spec.kind]}], found value [${literalText(arg)}] type [${literalTypeName(arg)}]`, arg.span)
     }
   })
 }
 
-function checkExpr(root: Expr, report: Sink): void {
-  const visit = (e: Expr): void => {
-    switch (e.kind) {
-      case 'literal': case 'field': return
-      case 'not': case 'negate': visit(e.operand); return
-      case 'and': case 'or': e.terms.forEach(visit); return
-      case 'arith': visit(e.left); visit(e.right); return
-      case 'compare':
-        visit(e.left)
-        visit(e.right)
-        if (!isConstant(e.left) && !isConstant(e.right)) {
-          report('field-comparison', `Comparisons against fields are not (currently) supported; offender [${describeExpr(e.right)}] in [${e.op}]`,
-            e.right.span, 'compare each field with a literal value; Elasticsearch cannot compare two fields')
+function checkExpr(e: Expr, errors: EqlError[]): void {
+  switch (e.kind) {
+    case 'literal': case 'field': return
+    case 'not': case 'negate': checkExpr(e.operand, errors); return
+    case 'and': case 'or': e.terms.forEach((x) => checkExpr(x, errors)); return
+    case 'arith': checkExpr(e.left, errors); checkExpr(e.right, errors); return
+    case 'compare':
+      checkExpr(e.left, errors)
+      checkExpr(e.right, errors)
+      if (!isConstant(e.left) && !isConstant(e.right)) {
+        report(errors, 'field-comparison', `Comparisons against fields are not (currently) supported; offender [${describeExpr(e.right)}] in [${e.op}]`,
+          e.right.span, 'compare each field with a literal value; Elasticsearch cannot compare two fields')
+      }
+      return
+    case 'in':
+      checkExpr(e.value, errors)
+      for (const item of e.list) {
+        checkExpr(item, errors)
+        if (!isConstant(item) && !isConstant(e.value)) {
+          report(errors, 'field-comparison', `Comparisons against fields are not (currently) supported; offender [${describeExpr(item)}] in [in]`,
+            item.span, 'list only literal values')
+        } else if (item.kind !== 'literal') {
+          report(errors, 'type', `Values of [in] must be literals, found [${describeExpr(item)}]`, item.span, 'list only literal values')
         }
-        return
-      case 'in':
-        visit(e.value)
-        for (const item of e.list) {
-          visit(item)
-          if (!isConstant(item) && !isConstant(e.value)) {
-            report('field-comparison', `Comparisons against fields are not (currently) supported; offender [${describeExpr(item)}] in [in]`,
-              item.span, 'list only literal values')
-          } else if (item.kind !== 'literal') {
-            report('type', `Values of [in] must be literals, found [${describeExpr(item)}]`, item.span, 'list only literal values')
-          }
+      }
+      return
+    case 'match':
+      checkExpr(e.value, errors)
+      for (const p of e.patterns) {
+        if (p.type !== 'string') {
+          report(errors, 'type', `Pattern of [${e.op}${e.isCaseInsensitive ? '~' : ''}] must be [string], found value [${literalText(p)}] type [${literalTypeName(p)}]`,
+            p.span, 'write the pattern as "…"')
         }
-        return
-      case 'match':
-        visit(e.value)
-        for (const p of e.patterns) {
-          if (p.type !== 'string') {
-            report('type', `Pattern of [${e.op}${e.isCaseInsensitive ? '~' : ''}] must be [string], found value [${literalText(p)}] type [${literalTypeName(p)}]`,
-              p.span, 'write the pattern as "…"')
-          }
-        }
-        return
-      case 'call':
-        e.args.forEach(visit)
-        checkCall(e, report)
-        return
-      default:
-        assertNever(e)
-    }
+      }
+      return
+    case 'call':
+      e.args.forEach((x) => checkExpr(x, errors))
+      checkCall(e, errors)
+      return
+    default:
+      assertNever(e)
   }
-  visit(root)
 }
 
 /** Short rendering of an expression for messages (`process.name`, `length(1)`). */
