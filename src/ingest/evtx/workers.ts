@@ -29,12 +29,17 @@ export interface ChunkResponse {
   readonly error?: string
 }
 
-function workerUrl(): { url: URL; execArgv: string[] | undefined } {
-  // Under tsx (tests, `npm run vigil`) this module is .ts and the worker must load through tsx as well.
-  const ts = import.meta.url.endsWith('.ts')
-  const url = new URL(ts ? './worker.ts' : './worker.js', import.meta.url)
-  const hasTsx = process.execArgv.some((a) => a.includes('tsx'))
-  return { url, execArgv: ts && !hasTsx ? [...process.execArgv, '--import', 'tsx'] : undefined }
+/**
+ * Compiled (.js) builds start worker.js directly. Under tsx (tests, `npm run vigil`) this module is .ts and
+ * Node 20 does not carry tsx's loader into workers, so a tiny bootstrap registers tsx first, then imports
+ * worker.ts.
+ */
+function spawnWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url))
+  const target = JSON.stringify(new URL('./worker.ts', import.meta.url).href)
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'))
+  const bootstrap = `import(${tsx}).then((m) => { m.register(); return import(${target}) })`
+  return new Worker(bootstrap, { eval: true })
 }
 
 interface Pending {
@@ -43,7 +48,6 @@ interface Pending {
 }
 
 export async function* decodeChunksInWorkers(jobs: AsyncIterable<ChunkJob>, opts: WorkerPoolOptions): AsyncGenerator<RawRecord[]> {
-  const { url, execArgv } = workerUrl()
   const waiting = new Map<number, { resolve: (r: RawRecord[]) => void; reject: (e: Error) => void }>()
   const pool: Worker[] = []
   let failure: Error | undefined
@@ -53,7 +57,7 @@ export async function* decodeChunksInWorkers(jobs: AsyncIterable<ChunkJob>, opts
     waiting.clear()
   }
   for (let i = 0; i < opts.workers; i++) {
-    const w = new Worker(url, execArgv === undefined ? {} : { execArgv })
+    const w = spawnWorker()
     w.on('message', (m: ChunkResponse) => {
       const p = waiting.get(m.seq)
       if (p === undefined) return
