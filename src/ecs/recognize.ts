@@ -203,7 +203,8 @@ function fromWinlogbeat(doc: Obj, winlog: Obj): Recognized {
     keywords: Array.isArray(kw) ? kw.filter((k): k is string => typeof k === 'string') : text(kw),
     channel: text(own(winlog, 'channel')),
     computer: text(own(winlog, 'computer_name')),
-    timeCreated: text(own(winlog, 'time_created')) ?? text(own(doc, '@timestamp')),
+    // Only the pipeline's own source for event.created; @timestamp stays as the document has it.
+    timeCreated: text(own(winlog, 'time_created')),
     recordId: text(own(winlog, 'record_id')),
     processId: toInt(ownPath(proc, 'pid')),
     threadId: toInt(ownPath(proc, 'thread', 'id')),
