@@ -65,7 +65,7 @@ export function loadSuites(dir: string = conformanceDir()): Suite[] {
     const events: EcsEvent[] = []
     for (const d of s.data) events.push(...readNdjson(join(dir, 'ndjson', `${d}.ndjson`)))
     let fieldTypes: FieldTypes = new Map()
-    for (const m of s.mappings) fieldTypes = mergeFieldTypes(fieldTypes, readMapping(join(dir, 'elasticsearch/data', `${m}.mapping`)))
+    for (const m of s.mappings) fieldTypes = mergeIndexMappings(fieldTypes, readMapping(join(dir, 'elasticsearch/data', `${m}.mapping`)))
     const dataset: Dataset = { name: s.data.join(','), events, fieldTypes, tiebreakerField: s.tiebreaker, idField: s.id }
     return { name: s.name, file: s.file, dataset, entries: readEntries(s.name, join(dir, s.file)) }
   })
@@ -83,6 +83,23 @@ function readNdjson(path: string): EcsEvent[] {
     }
   })
   return out
+}
+
+/**
+ * One query over several indices (sample1,2,3) sees each document with its own index's mapping. The
+ * only per-index difference that matters to these suites is a date field's `format` (`dd-MM-yyyy` in
+ * one index, `yyyy-MM-dd` in another), so formats of the same date field are joined with `||`.
+ */
+function mergeIndexMappings(base: FieldTypes, next: FieldTypes): FieldTypes {
+  const merged = new Map(mergeFieldTypes(base, next))
+  for (const [name, t] of next) {
+    const old = base.get(name)
+    if (old?.kind === 'date' && t.kind === 'date' && old.format !== t.format) {
+      const formats = [old.format, t.format].map((f) => f ?? 'strict_date_optional_time||epoch_millis')
+      merged.set(name, { ...t, format: [...new Set(formats.join('||').split('||'))].join('||') })
+    }
+  }
+  return merged
 }
 
 function readMapping(path: string): FieldTypes {
