@@ -221,3 +221,23 @@ test('an aborted signal stops reading with the abort reason', async () => {
     await assert.rejects(collect([path], { signal: ac.signal }), /stop/)
   })
 })
+
+test('a consumer that stops early closes the file (no descriptor left open)', async () => {
+  await withTmp(async (dir) => {
+    const path = join(dir, 'many.ndjson')
+    const lines = '{"a":1}\n'.repeat(300_000) // several 1 MiB blocks
+    await writeFile(path, lines)
+    await writeFile(join(dir, 'many.zip'), zipSync({ 'a.ndjson': [Buffer.from(lines), { level: 0 }], 'b.ndjson': Buffer.from(lines) }))
+    await writeFile(join(dir, 'many.gz'), gzipSync(lines))
+    const fdCount = async (): Promise<number> => (await import('node:fs/promises')).readdir('/proc/self/fd').then((l) => l.length)
+    const before = await fdCount()
+    for (const input of [path, join(dir, 'many.zip'), join(dir, 'many.gz'), path]) {
+      for await (const r of readInputs([input])) {
+        void r
+        break
+      }
+    }
+    await new Promise((r) => setTimeout(r, 20))
+    assert.equal(await fdCount(), before)
+  })
+})

@@ -225,22 +225,30 @@ async function* readStream(
     yield [malformed(name, detected.kind === 'unknown' ? detected.reason : 'unrecognised input format', 'ndjson', 0)]
     return
   }
-  switch (format) {
-    case 'ndjson':
-      yield* ndjsonBatches(peeked.chunks, name, opts)
-      break
-    case 'json':
-      yield* jsonBatches(peeked.chunks, name, opts)
-      break
-    case 'xml':
-      yield* xmlBatches(peeked.chunks, name, opts)
-      break
-    case 'evtx':
-      if (diskPath !== undefined && guarded.error() === undefined) {
-        await peeked.close()
-        yield* evtxBatches(diskPath, name, opts)
-      } else yield* spooledEvtx(peeked.chunks, name, opts)
-      break
+  try {
+    switch (format) {
+      case 'ndjson':
+        yield* ndjsonBatches(peeked.chunks, name, opts)
+        break
+      case 'json':
+        yield* jsonBatches(peeked.chunks, name, opts)
+        break
+      case 'xml':
+        yield* xmlBatches(peeked.chunks, name, opts)
+        break
+      case 'evtx':
+        if (diskPath !== undefined && guarded.error() === undefined) {
+          await peeked.close()
+          yield* evtxBatches(diskPath, name, opts)
+        } else yield* spooledEvtx(peeked.chunks, name, opts)
+        break
+    }
+  } catch (e) {
+    // Readers report bad input as records; an exception here is a reader bug. It must still not end
+    // the whole run: report it against this file and go on with the next input.
+    if (opts.signal?.aborted) throw opts.signal.reason
+    yield [malformed(name, `internal error while reading ${format}: ${describeError(e)}`, format)]
+    await peeked.close()
   }
   const tail = readError()
   if (tail.length > 0) yield tail

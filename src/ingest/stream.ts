@@ -46,17 +46,32 @@ export async function peek(
   }
   const done = isComplete
   const replay = head
+  let finished = isComplete
   async function* chunks(): AsyncGenerator<Buffer> {
-    if (replay.length > 0) yield replay
-    if (done) return
-    for (;;) {
-      const next = await it.next()
-      if (next.done) return
-      yield next.value
+    try {
+      if (replay.length > 0) yield replay
+      if (done) return
+      for (;;) {
+        const next = await it.next()
+        if (next.done) {
+          finished = true
+          return
+        }
+        yield next.value
+      }
+    } finally {
+      // A consumer that stops early (break, strict mode) must still close the file underneath.
+      if (!finished) {
+        finished = true
+        await it.return?.()
+      }
     }
   }
   const close = async (): Promise<void> => {
-    if (!done) await it.return?.()
+    if (!finished) {
+      finished = true
+      await it.return?.()
+    }
   }
   return { head, isComplete, chunks: chunks(), close }
 }

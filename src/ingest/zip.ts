@@ -67,6 +67,14 @@ export interface ZipEntry {
 /** Entries of a zip stream, in archive order. */
 export async function* zipEntries(source: AsyncIterable<Buffer>): AsyncGenerator<ZipEntry> {
   const it = zipEvents(source)[Symbol.asyncIterator]()
+  try {
+    yield* entriesOf(it)
+  } finally {
+    await it.return?.(undefined) // a consumer that stops early still closes the archive's file
+  }
+}
+
+async function* entriesOf(it: AsyncIterator<ZipEvent>): AsyncGenerator<ZipEntry> {
   let next = await it.next()
   while (!next.done) {
     const ev = next.value
