@@ -1,5 +1,9 @@
 // A rule's EQL query → AST + compiled closures, with errors placed at their line in the rule file.
-import { compile, defaultFieldTypes, parse, type CompiledQuery, type FieldTypes } from '../eql/index.js'
+// The EQL front end has no index.ts yet; these are its public modules.
+import { parse } from '../eql/parser.js'
+import { tryCompile } from '../eql/compile.js'
+import { defaultFieldTypes, type FieldTypes } from '../eql/fieldtypes.js'
+import type { CompiledQuery } from '../eql/compiled.js'
 import type { Query } from '../eql/ast.js'
 import { lineColumn, type EqlError } from '../eql/errors.js'
 import type { RuleError } from './errors.js'
@@ -32,23 +36,13 @@ export function compileRuleQuery(rule: RuleData, file: string, lines: TomlLines 
 
   const parsed = parse(text)
   if (!parsed.ok) return { ok: false, errors: toErrors(parsed.errors) }
-  try {
-    const compiled: unknown = compile(parsed.value, {
-      fieldTypes: opts.fieldTypes ?? defaultFieldTypes(),
-      ...(rule.timestamp_field !== undefined ? { timestampField: rule.timestamp_field } : {}),
-      ...(rule.tiebreaker_field !== undefined ? { tiebreakerField: rule.tiebreaker_field } : {}),
-      ...(rule.event_category_override !== undefined ? { eventCategoryField: rule.event_category_override } : {}),
-    })
-    // compile either returns the query or a Parsed-style result carrying every problem.
-    if (compiled !== null && typeof compiled === 'object' && 'ok' in compiled) {
-      const r = compiled as { ok: boolean; value?: CompiledQuery; errors?: readonly EqlError[] }
-      if (!r.ok || r.value === undefined) return { ok: false, errors: toErrors(r.errors ?? []) }
-      return { ok: true, ast: parsed.value, query: r.value }
-    }
-    return { ok: true, ast: parsed.value, query: compiled as CompiledQuery }
-  } catch (e) {
-    const errors = (e as { errors?: readonly EqlError[] }).errors
-    if (Array.isArray(errors)) return { ok: false, errors: toErrors(errors) }
-    return { ok: false, errors: [{ code: 'query', file, ...place(0), field: 'rule.query', message: (e as Error).message }] }
-  }
+  const compiled = tryCompile(parsed.value, {
+    fieldTypes: opts.fieldTypes ?? defaultFieldTypes(),
+    source: text,
+    ...(rule.timestamp_field !== undefined ? { timestampField: rule.timestamp_field } : {}),
+    ...(rule.tiebreaker_field !== undefined ? { tiebreakerField: rule.tiebreaker_field } : {}),
+    ...(rule.event_category_override !== undefined ? { eventCategoryField: rule.event_category_override } : {}),
+  })
+  if (!compiled.ok) return { ok: false, errors: toErrors(compiled.errors) }
+  return { ok: true, ast: parsed.value, query: compiled.value }
 }
