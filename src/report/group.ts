@@ -70,10 +70,20 @@ export function hostOf(g: AlertGroup): string {
   return groupField(g, 'host.name') || groupField(g, 'host.hostname') || groupField(g, 'host.id')
 }
 
+/**
+ * Who acted: the alert's own user, else the last member's that has one. In a sequence the last stage is
+ * usually the process that ran the command (the WinRM child), whose user matters more than the
+ * `SYSTEM` that accepted the connection.
+ */
 export function userOf(g: AlertGroup): string {
-  const name = groupField(g, 'user.name')
-  const domain = groupField(g, 'user.domain')
-  return name !== '' && domain !== '' ? `${domain}\\${name}` : name
+  const candidates = [g.alert, ...[...g.members].reverse()]
+  for (const a of candidates) {
+    const name = fieldText(a, 'user.name')
+    if (name === '') continue
+    const domain = fieldText(a, 'user.domain')
+    return domain !== '' ? `${domain}\\${name}` : name
+  }
+  return ''
 }
 
 /** One line saying what an event did: the process that ran, or the connection that was made. */

@@ -1,0 +1,318 @@
+// `vigil hunt <paths…>`: run detection rules over event files of any supported format and report the alerts.
+// Inputs are merged by time (merge-inputs.ts), pass a reorder buffer (watermark = newest timestamp − lateness),
+// and feed one rule set that indexes rules by event category and cheap value keys. Data goes to stdout (or
+// -o), progress and the run summary to stderr.
+import { readFileSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Alert, Severity } from '../alerts/index.js'
+import { createReorderBuffer, type EventRecord } from '../detect/index.js'
+import { createRuleSet } from '../detect/ruleset.js'
+import type { InputFormat } from '../ingest/types.js'
+import { compileExceptions, loadRules, parseExceptionText, readGuide, renderRuleError, type ExceptionItem, type LoadedRule, type RuleError } from '../rules/index.js'
+import { createReportWriter, SEVERITY_ORDER, severityRank, type ReportFormat, type ReportRule } from '../report/index.js'
+import { UsageError } from './errors.js'
+import { expandInputs, readMergedEvents } from './merge-inputs.js'
+import { createLineWriter } from './output.js'
+import { createProgress, shouldShowProgress } from './progress.js'
+import { createSummary, renderSummary } from './summary.js'
+import { parseDurationMs, parseTimeBound } from './time-args.js'
+
+export interface HuntOptions {
+  /** More rule files or directories (`--rules`). */
+  readonly rules?: readonly string[]
+  /** `--no-bundled-rules`: only the `--rules` paths. */
+  readonly bundledRules?: boolean
+  readonly from?: string
+  readonly to?: string
+  /** `--rule`: rule id or name globs (`*`, `?`, case-insensitive); a rule runs if any matches. */
+  readonly rule?: readonly string[]
+  readonly minSeverity?: Severity
+  readonly includeBuildingBlocks?: boolean
+  /** `--lateness`: the reorder window. */
+  readonly lateness?: string
+  readonly format: ReportFormat
+  readonly output?: string
+  /** `--exceptions` / `--allowlist` files (Kibana export NDJSON, detection-rules exceptions TOML, vigil allowlist TOML). */
+  readonly exceptions?: readonly string[]
+  readonly inputFormat?: InputFormat
+  readonly include?: readonly string[]
+  readonly exclude?: readonly string[]
+  readonly strict?: boolean
+  /** `--no-summary`. */
+  readonly summary?: boolean
+  /** `--no-progress`. */
+  readonly progress?: boolean
+  /** `--no-exit-code`: exit 0 even when alerts are found. */
+  readonly exitCode?: boolean
+  /** Alert creation clock, for reproducible outputs (tests). */
+  readonly now?: () => Date
+}
+
+/** Default reorder window: covers clock skew between a host's logs and small disorder inside a log. */
+export const DEFAULT_LATENESS = '5m'
+
+/** The repository's `rules/` directory, found from this file, not from the working directory. */
+export function bundledRulesDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules')
+}
+
+/** Exit codes: 0 no alerts, 1 alerts found, 2 usage or rule error. */
+export async function runHuntCommand(inputs: readonly string[], opts: HuntOptions): Promise<number> {
+  const startedAt = performance.now()
+  const nowMs = Date.now()
+  const latenessMs = parseDurationMs(opts.lateness ?? DEFAULT_LATENESS, '--lateness')
+  const fromMs = opts.from !== undefined ? parseTimeBound(opts.from, '--from', nowMs) : null
+  const toMs = opts.to !== undefined ? parseTimeBound(opts.to, '--to', nowMs) : null
+  if (fromMs !== null && toMs !== null && fromMs > toMs) throw new UsageError('--from is after --to')
+
+  const selection = selectRules(opts)
+  const exceptions = loadExceptionFiles(opts.exceptions ?? [], nowMs)
+  const summary = createSummary()
+  const files = await expandInputs(inputs, { summary, ...(opts.include ? { include: opts.include } : {}), ...(opts.exclude ? { exclude: opts.exclude } : {}) })
+  let totalBytes = 0
+  for (const f of files) {
+    if (f === '-') continue
+    try { totalBytes += statSync(f).size } catch { /* reported when read */ }
+  }
+
+  const out = createLineWriter(opts.output)
+  const isTty = opts.output === undefined && process.stdout.isTTY === true
+  const writer = createReportWriter(opts.format, out, {
+    table: {
+      color: isTty && process.env.NO_COLOR === undefined,
+      width: isTty ? process.stdout.columns : Number(process.env.COLUMNS) || 160,
+    },
+  })
+  const filter = createAlertFilter(opts.minSeverity ?? 'low')
+  const counts = createAlertCounts()
+  let pending: Alert[] = []
+  const ruleErrors: string[] = []
+  const ruleSet = createRuleSet(selection.rules, {
+    onAlert: (a) => {
+      if (!filter(a)) return
+      counts.add(a)
+      pending.push(a)
+    },
+    exceptions,
+    ...(opts.now ? { now: opts.now } : {}),
+    onRuleError: (ruleId, e) => { ruleErrors.push(`rule ${ruleId} disabled after an engine error: ${(e as Error).message}`) },
+  })
+  const reorder = createReorderBuffer({
+    latenessMs,
+    onRelease: (rec) => ruleSet.push(rec),
+    onWatermark: (ms) => ruleSet.advanceTo(ms),
+  })
+  const progress = createProgress({
+    totalFiles: files.length,
+    totalBytes,
+    enabled: opts.progress !== false && shouldShowProgress(),
+  })
+  let bytesRead = 0
+  let outside = 0
+  const flushAlerts = async (): Promise<void> => {
+    if (pending.length === 0) return
+    const batch = pending
+    pending = []
+    for (const a of batch) await writer.add(a)
+  }
+  const isInRange = (rec: EventRecord): boolean => {
+    if (fromMs === null && toMs === null) return true
+    const t = rec.timestampMs
+    if (t === null) return false
+    return (fromMs === null || t >= fromMs) && (toMs === null || t <= toMs)
+  }
+
+  try {
+    for await (const batch of readMergedEvents(files, {
+      summary,
+      ...(opts.inputFormat ? { format: opts.inputFormat } : {}),
+      ...(opts.strict ? { strict: true } : {}),
+      onBytes: (n) => { bytesRead += n },
+    })) {
+      for (const rec of batch) {
+        if (isInRange(rec)) reorder.push(rec)
+        else outside++
+      }
+      await flushAlerts()
+      progress.update({ files: summary.files, bytes: bytesRead, events: summary.events, alerts: counts.total() })
+    }
+    reorder.flush()
+    ruleSet.end()
+    await flushAlerts()
+  } finally {
+    progress.stop()
+  }
+  summary.late = reorder.stats().late
+  await writer.finish({
+    rules: selection.rules.map(reportRule),
+    run: {
+      generatedAt: new Date(nowMs).toISOString(),
+      inputs: [...inputs],
+      events: summary.events,
+      files: summary.files,
+      rules: selection.rules.length,
+      seconds: (performance.now() - startedAt) / 1000,
+    },
+  })
+  await out.close()
+
+  if (opts.summary !== false) {
+    const extra = [...selection.notes, ...ruleErrors.map((e) => `  ${e}`)]
+    if (outside > 0) extra.push(`  events outside --from/--to (not hunted): ${outside}`)
+    extra.push(...counts.render())
+    process.stderr.write(renderSummary(summary, extra) + '\n')
+  }
+  if (counts.total() > 0 && opts.exitCode !== false) return 1
+  return 0
+}
+
+// ---- rules ---------------------------------------------------------------------------------------------
+
+interface RuleSelection {
+  readonly rules: readonly LoadedRule[]
+  /** Summary lines about loading (counts, skipped, invalid). */
+  readonly notes: readonly string[]
+}
+
+function selectRules(opts: HuntOptions): RuleSelection {
+  const extra = [...(opts.rules ?? [])]
+  const paths = [...(opts.bundledRules === false ? [] : [bundledRulesDir()]), ...extra]
+  if (paths.length === 0) throw new UsageError('no rules: --no-bundled-rules needs --rules <paths…>')
+  // A path that cannot be read, or an invalid rule in a file named explicitly, is a usage error; broken rules
+  // inside a directory (a detection-rules checkout has a few this engine cannot compile) are reported and skipped.
+  for (const p of extra) {
+    try { statSync(p) } catch (e) { throw new UsageError(`--rules ${p}: ${(e as Error).message}`) }
+  }
+  const loaded = loadRules(paths)
+  const explicitFiles = new Set(extra.filter((p) => !statSync(p).isDirectory()).map((p) => resolve(p)))
+  const fatal = loaded.errors.filter((e) => explicitFiles.has(resolve(e.file)))
+  if (fatal.length > 0) throw new UsageError(fatal.map(renderRuleError).join('\n'))
+
+  let rules = [...loaded.rules]
+  const globs = (opts.rule ?? []).map((g) => compileGlob(g))
+  if (globs.length > 0) {
+    rules = rules.filter((r) => globs.some((m) => m(r.ruleId) || m(r.name)))
+    if (rules.length === 0) throw new UsageError(`no rule matches --rule ${(opts.rule ?? []).join(' ')}`)
+  }
+  const buildingBlocks = rules.filter((r) => r.isBuildingBlock).length
+  if (opts.includeBuildingBlocks !== true) rules = rules.filter((r) => !r.isBuildingBlock)
+  if (rules.length === 0) throw new UsageError('no rule to run')
+
+  const notes: string[] = []
+  const skippedByReason = new Map<string, number>()
+  for (const s of loaded.skipped) {
+    const key = s.reason === 'language' ? `language ${s.language ?? '?'}` : s.reason
+    skippedByReason.set(key, (skippedByReason.get(key) ?? 0) + 1)
+  }
+  const skipped = [...skippedByReason].map(([k, n]) => `${n} ${k}`).join(', ')
+  notes.push(`  rules: ${rules.length} running of ${loaded.files} rule files` +
+    (loaded.errors.length > 0 ? `, ${loaded.errors.length} invalid (skipped)` : '') +
+    (skipped !== '' ? `, skipped: ${skipped}` : ''))
+  for (const e of loaded.errors.slice(0, 10)) notes.push(`    ${renderRuleError(e)}`)
+  if (loaded.errors.length > 10) notes.push(`    … ${loaded.errors.length - 10} more invalid rules (vigil rules validate <path> lists them all)`)
+  if (buildingBlocks > 0 && opts.includeBuildingBlocks !== true) {
+    notes.push(`  building-block rules not run: ${buildingBlocks} (--include-building-blocks runs them)`)
+  }
+  return { rules, notes }
+}
+
+function reportRule(r: LoadedRule): ReportRule {
+  const guide = readGuide(r) ?? undefined
+  return {
+    id: r.ruleId,
+    name: r.name,
+    severity: r.data.severity,
+    riskScore: r.data.risk_score,
+    type: r.data.type,
+    description: r.data.description.trim(),
+    threat: r.alertRule.threat ?? [],
+    isBuildingBlock: r.isBuildingBlock,
+    ...(guide !== undefined ? { guide } : {}),
+  }
+}
+
+function loadExceptionFiles(paths: readonly string[], nowMs: number) {
+  if (paths.length === 0) return null
+  const items: ExceptionItem[] = []
+  const errors: RuleError[] = []
+  for (const p of paths) {
+    let text: string
+    try { text = readFileSync(p, 'utf8') } catch (e) { throw new UsageError(`--exceptions ${p}: ${(e as Error).message}`) }
+    const parsed = parseExceptionText(text, p)
+    if (!parsed.ok) errors.push(...parsed.errors)
+    else items.push(...parsed.items)
+  }
+  if (errors.length > 0) throw new UsageError(errors.map(renderRuleError).join('\n'))
+  const compiled = compileExceptions(items, { nowMs })
+  if (!compiled.ok) {
+    throw new UsageError(compiled.errors.map((e) => `${e.item.source.file}${e.item.source.line !== undefined ? `:${e.item.source.line}` : ''}: ${e.item.name}: ${e.message}`).join('\n'))
+  }
+  return compiled.value
+}
+
+/** `*` and `?` wildcards, case-insensitive, matched in linear time (no regex backtracking). */
+export function compileGlob(pattern: string): (text: string) => boolean {
+  const p = pattern.toLowerCase()
+  return (text) => {
+    const s = text.toLowerCase()
+    let i = 0, j = 0, star = -1, mark = 0
+    while (i < s.length) {
+      if (j < p.length && (p[j] === '?' || p[j] === s[i])) { i++; j++ } else if (j < p.length && p[j] === '*') { star = j++; mark = i } else if (star !== -1) { j = star + 1; i = ++mark } else return false
+    }
+    while (j < p.length && p[j] === '*') j++
+    return j === p.length
+  }
+}
+
+// ---- alerts --------------------------------------------------------------------------------------------
+
+/**
+ * `--min-severity` on what the analyst sees: a single-event alert or a sequence shell by its own (possibly
+ * escalated) severity; a sequence's building blocks follow their shell, whatever their default severity.
+ */
+function createAlertFilter(min: Severity): (a: Alert) => boolean {
+  const minRank = severityRank(min)
+  const shells = new Map<string, { keep: boolean; left: number }>()
+  return (a) => {
+    const gid = a['kibana.alert.group.id']
+    const index = a['kibana.alert.group.index']
+    if (typeof index === 'number' && typeof gid === 'string') {
+      const shell = shells.get(gid)
+      if (shell === undefined) return severityRank(a['kibana.alert.severity']) >= minRank
+      if (--shell.left <= 0) shells.delete(gid)
+      return shell.keep
+    }
+    const keep = severityRank(a['kibana.alert.severity']) >= minRank
+    // Building blocks are emitted right after their shell, one per ancestor.
+    if (typeof gid === 'string') shells.set(gid, { keep, left: a['kibana.alert.ancestors'].length })
+    return keep
+  }
+}
+
+function createAlertCounts() {
+  const byRule = new Map<string, { name: string; severity: Severity; n: number }>()
+  const bySeverity = new Map<Severity, number>()
+  let total = 0
+  return {
+    add(a: Alert): void {
+      if (typeof a['kibana.alert.group.index'] === 'number') return
+      total++
+      const sev = a['kibana.alert.severity']
+      bySeverity.set(sev, (bySeverity.get(sev) ?? 0) + 1)
+      const key = `${sev}\u0000${a['kibana.alert.rule.name']}`
+      const r = byRule.get(key)
+      if (r === undefined) byRule.set(key, { name: a['kibana.alert.rule.name'], severity: sev, n: 1 })
+      else r.n++
+    },
+    total: () => total,
+    render(): string[] {
+      if (total === 0) return ['  alerts: 0']
+      const sev = [...SEVERITY_ORDER].reverse().filter((s) => bySeverity.has(s)).map((s) => `${s} ${bySeverity.get(s)}`).join(', ')
+      const lines = [`  alerts: ${total} (${sev})`]
+      const rows = [...byRule.values()].sort((x, y) => severityRank(y.severity) - severityRank(x.severity) || y.n - x.n || x.name.localeCompare(y.name))
+      for (const r of rows) lines.push(`    ${r.severity.padEnd(8)} ${String(r.n).padStart(6)}  ${r.name}`)
+      return lines
+    },
+  }
+}
