@@ -4,9 +4,9 @@ import type { Span } from './ast.js'
 import type { EqlError, EqlErrorCode } from './errors.js'
 import type { Token } from './lexer.js'
 
-/** Words the ES grammar reserves; they cannot start a bare field name or be an unquoted category. */
+/** Keywords of the ES grammar (EqlBase.g4); a field segment or category spelled like one needs quoting. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([
-  'and', 'any', 'by', 'false', 'fork', 'in', 'join', 'like', 'maxspan', 'not', 'null', 'of', 'or', 'regex',
+  'and', 'any', 'by', 'false', 'in', 'join', 'like', 'maxspan', 'not', 'null', 'of', 'or', 'regex',
   'sample', 'sequence', 'true', 'until', 'where', 'with',
 ])
 
@@ -37,7 +37,18 @@ export interface Cursor {
   /** Enter one level of nesting (parentheses, `not`, unary sign); fails past MAX_NESTING. */
   enter(): void
   leave(): void
+  /** Nesting depth, to restore after recovering from an aborted sub-parse. */
+  nesting(): number
+  restoreNesting(depth: number): void
+  /**
+   * Error recovery inside a sequence/sample term: skip to the `]` that closes it (one followed by what can
+   * follow a term). Returns false, consuming nothing, when there is none.
+   */
+  skipPastTermEnd(): boolean
 }
+
+/** Tokens that may follow the `]` of a term. */
+const AFTER_TERM: ReadonlySet<string> = new Set(['by', 'with', 'until', '[', '![', '|'])
 
 /** Deep enough for any real rule; shallow enough that recursion (parse, validate, print) cannot overflow. */
 export const MAX_NESTING = 200
@@ -99,6 +110,21 @@ class TokenCursor implements Cursor {
     }
   }
   leave(): void { this.depth-- }
+  nesting(): number { return this.depth }
+  restoreNesting(depth: number): void { this.depth = depth }
+  skipPastTermEnd(): boolean {
+    for (let i = this.pos; i < this.last; i++) {
+      const t = this.tokens[i]!
+      if (t.kind !== 'punct' || t.text !== ']') continue
+      const after = this.tokens[i + 1]!
+      if (after.kind === 'eof' || ((after.kind === 'word' || after.kind === 'punct') && AFTER_TERM.has(after.text))) {
+        this.pos = i + 1
+        this.end = t.end
+        return true
+      }
+    }
+    return false
+  }
 }
 
 export function createCursor(text: string, tokens: readonly Token[], errors: EqlError[]): Cursor {

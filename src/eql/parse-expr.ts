@@ -225,7 +225,7 @@ function parsePrimary(cx: Cursor): Expr {
       }
       if (cx.isPunct('(', 1) && !RESERVED_WORDS.has(t.text)) return parseCall(cx)
       if (LINEAGE_WORDS.has(t.text) && cx.isWord('of', 1)) {
-        cx.fail('unsupported', `Lineage [${t.text} of] is not supported`, span(t.start, cx.peek(1).end),
+        cx.fail('unsupported', `Process relationships are not supported [${t.text} of]`, span(t.start, cx.peek(1).end),
           'Elasticsearch has no lineage queries; use a sequence joined by process.entity_id / process.parent.entity_id')
       }
       if (RESERVED_WORDS.has(t.text) || t.hasTilde === true) return cx.unexpected('an expression')
@@ -238,19 +238,24 @@ function parsePrimary(cx: Cursor): Expr {
 
 function parseField(cx: Cursor, start: number, isOptional: boolean): Field {
   const path: string[] = [cx.next().text]
-  // After a dot any word is a segment (`event.sequence`), as ECS has fields named like keywords.
   while (cx.isPunct('.') && (cx.peek(1).kind === 'word' || cx.peek(1).kind === 'quoted') && cx.peek(1).hasTilde !== true) {
     cx.next()
-    path.push(cx.next().text)
+    const seg = cx.next()
+    // ES tokenises keywords everywhere, so `event.sequence` needs backticks there; say so, then carry on.
+    if (seg.kind === 'word' && RESERVED_WORDS.has(seg.text)) {
+      cx.report('syntax', `Field name segment [${seg.text}] is a reserved word`, span(seg.start, seg.end),
+        `quote it with backticks: \`${seg.text}\``)
+    }
+    path.push(seg.text)
   }
   if (cx.isPunct('.')) cx.next(), cx.unexpected('a field name after .')
   const field: Field = { kind: 'field', path, isOptional, span: span(start, cx.lastEnd()) }
   // Endgame array indexes `a[0]`: ES rejects them.
   if (cx.isPunct('[') && cx.peek(1).kind === 'integer') {
     const open = cx.next()
-    cx.next()
+    while (cx.peek().kind === 'integer') cx.next()
     const close = cx.expectPunct(']', "']'")
-    cx.report('unsupported', `Array indexes are not supported [${cx.text.slice(start, close.end)}]`, span(open.start, close.end),
+    cx.report('unsupported', 'Array indexes are not supported', span(open.start, close.end),
       'multi-valued fields match if any value matches: compare the field itself')
   }
   return field

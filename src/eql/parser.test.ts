@@ -79,7 +79,7 @@ describe('parser: expressions', () => {
     ['?a.b == null', cmp('==', F('a.b', true), NULL)],
     ['? a == null', cmp('==', F('a', true), NULL)],
     ['`my-field`.`x``y` == 1', cmp('==', { kind: 'field', path: ['my-field', 'x`y'], isOptional: false }, I(1))],
-    ['event.sequence == 1 and a.in == 2', and(cmp('==', F('event.sequence'), I(1)), cmp('==', F('a.in'), I(2)))],
+    ['event.`sequence` == 1 and a.`in` == 2', and(cmp('==', F('event.sequence'), I(1)), cmp('==', F('a.in'), I(2)))],
     ['@timestamp > 0', cmp('>', F('@timestamp'), I(0))],
     ['cidrmatch(source.ip, "10.0.0.0/8", "::1/128")', call('cidrMatch', [F('source.ip'), S('10.0.0.0/8'), S('::1/128')])],
     ['endswith~(a, "x") and STARTSWITH(b, "y")', and(call('endsWith', [F('a'), S('x')], true), call('startsWith', [F('b'), S('y')]))],
@@ -241,6 +241,19 @@ describe('parser: syntax errors', () => {
     assert.deepEqual(r.errors.map((e) => [e.code, renderError(text, e)]), [
       ['unsupported', 'line 1:17: Single [=] is not a supported operator (hint: use == for case-sensitive equality or : for case-insensitive matching)'],
       ['syntax', 'line 1:26: unexpected end of query, expected an expression'],
+    ])
+  })
+
+  it('recovers after a bad sequence term and reports the next one too', () => {
+    const text = 'sequence by a [process where b == ] [file where c = 1 and] [network where length(1) == 1]'
+    const r = parse(text)
+    assert.equal(r.ok, false)
+    if (r.ok) return
+    assert.deepEqual(r.errors.map((e) => renderError(text, e)), [
+      "line 1:35: unexpected ']', expected an expression",
+      'line 1:51: Single [=] is not a supported operator (hint: use == for case-sensitive equality or : for case-insensitive matching)',
+      "line 1:58: unexpected ']', expected an expression",
+      'line 1:82: first argument of [length(1)] must be [string], found value [1] type [integer]',
     ])
   })
 

@@ -138,13 +138,32 @@ function parseMaxspan(cx: Cursor): Maxspan {
   return { value, unit: u, ms: value * UNIT_MS[u], span: span(start, cx.lastEnd()) }
 }
 
+/**
+ * The event query of a term and its closing `]`. A syntax error inside is recorded and parsing resumes after
+ * the `]`, so one bad term does not hide the errors of the others; the stand-in query is never returned
+ * to callers because the recorded error makes the whole parse fail.
+ */
+function parseTermQuery(cx: Cursor): EventQuery {
+  const depth = cx.nesting()
+  const start = cx.peek().start
+  try {
+    const query = parseEventQuery(cx)
+    cx.expectPunct(']', "']'")
+    return query
+  } catch (e) {
+    if (!(e instanceof ParseAbort) || !cx.skipPastTermEnd()) throw e
+    cx.restoreNesting(depth)
+    const stand = span(start, cx.lastEnd())
+    return { kind: 'event', category: null, condition: { kind: 'literal', type: 'boolean', value: true, span: stand }, span: stand }
+  }
+}
+
 /** `[ q ] by k with runs=N`, or `![ q ]`. */
 function parseTerm(cx: Cursor): Term {
   const open = cx.peek()
   if (!cx.isPunct('[') && !cx.isPunct('![')) cx.unexpected("'[' to open a sequence term")
   cx.next()
-  const query = parseEventQuery(cx)
-  cx.expectPunct(']', "']'")
+  const query = parseTermQuery(cx)
   const keys = cx.eatWord('by') ? parseKeys(cx) : []
   let runs = 1
   if (cx.isWord('fork')) {

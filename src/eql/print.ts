@@ -81,7 +81,7 @@ function printAt(e: Expr, min: number): string {
 function printBare(e: Expr): string {
   switch (e.kind) {
     case 'literal': return printLiteral(e)
-    case 'field': return (e.isOptional ? '?' : '') + e.path.map((seg, i) => printSegment(seg, i === 0)).join('.')
+    case 'field': return (e.isOptional ? '?' : '') + e.path.map(printSegment).join('.')
     case 'or': return e.terms.map((t) => printAt(t, P_AND)).join(' or ')
     case 'and': return e.terms.map((t) => printAt(t, P_NOT)).join(' and ')
     case 'not': return `not ${printAt(e.operand, P_NOT)}`
@@ -150,8 +150,6 @@ function isBareWord(s: string): boolean {
   return true
 }
 
-function printSegment(seg: string, isFirst: boolean): string {
-  // Any word is accepted after a dot, but a reserved word (or `true`…) must be quoted at the start.
-  if (isFirst ? isBareWord(seg) : isBareWord(seg) || (RESERVED_WORDS.has(seg))) return seg
-  return '`' + seg.replaceAll('`', '``') + '`'
+function printSegment(seg: string): string {
+  return isBareWord(seg) ? seg : '`' + seg.replaceAll('`', '``') + '`'
 }
