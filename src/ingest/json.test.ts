@@ -34,6 +34,9 @@ const cases: [string, string, [string, number, number, unknown][]][] = [
   ['junk between documents is reported once per line', '{"a":1}\nhello world\n{"b":2}', [['record', 0, 1, { a: 1 }], ['malformed', 8, 2, /not JSON: "hello world"/], ['record', 20, 3, { b: 2 }]]],
   ['truncated inside an element', '[{"a":1},{"b":"unterminated', [['record', 1, 1, { a: 1 }], ['malformed', 9, 1, /truncated/]]],
   ['array never closed', '[{"a":1}, ', [['record', 1, 1, { a: 1 }], ['malformed', 10, 1, /not closed/]]],
+  ['unterminated string in a pretty array: resync at the next element line', '[\n  {"a": "broken},\n  {"b": 2},\n  {"c":\n    "x"}\n]', [['malformed', 4, 2, /line break inside a string/], ['record', 22, 3, { b: 2 }], ['record', 34, 4, { c: 'x' }]]],
+  ['unterminated string in the last element: the array still closes', '[\n {"a":1},\n {"b": "oops\n]\n{"c":3}', [['record', 3, 2, { a: 1 }], ['malformed', 13, 3, /line break inside a string/], ['record', 27, 5, { c: 3 }]]],
+  ['unterminated string in concatenated objects', '{"a": "x\n  "more": 1}\n{"b":2}', [['malformed', 0, 1, /line break inside a string/], ['record', 22, 3, { b: 2 }]]],
   ['__proto__ keys are own data', '[{"__proto__":{"polluted":1}}]', [['record', 1, 1, JSON.parse('{"__proto__":{"polluted":1}}')]]],
   ['UTF-8 text: offsets are bytes', '[{"é":"€"},{"b":2}]', [['record', 1, 1, { é: '€' }], ['record', 14, 1, { b: 2 }]]],
 ]

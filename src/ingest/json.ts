@@ -43,6 +43,9 @@ function createJsonSplitter(sink: Sink, maxBytes: number): JsonSplitter {
   let startOffset = 0
   let startLine = 0
   let capStart = 0 // start of the capture within the current chunk
+  // After a line break inside a string (an unterminated string: invalid JSON), skip to a line that
+  // starts a new document (`{`) or closes the array (`]`): 1 = looking for a newline, 2 = at a line start.
+  let resync = 0
   // Text at depth 0 that is not a JSON value.
   let junk: number[] | undefined
   let junkOffset = 0
@@ -86,7 +89,38 @@ function createJsonSplitter(sink: Sink, maxBytes: number): JsonSplitter {
       const len = chunk.length
       capStart = 0
       let i = 0
+      let nextNl = chunk.indexOf(10) // the first newline at or after the scan position (-1: none left)
       while (i < len) {
+        if (resync !== 0) {
+          if (resync === 1) {
+            const nl = chunk.indexOf(10, i)
+            if (nl === -1) {
+              i = len
+              break
+            }
+            line++
+            i = nl + 1
+            resync = 2
+            continue
+          }
+          const c = chunk[i]!
+          if (c === 32 || c === 9 || c === 13) {
+            i++
+            continue
+          }
+          if (c === 10) {
+            line++
+            i++
+            continue
+          }
+          if (c === 0x7b || (c === 0x5d && inArray)) {
+            resync = 0
+            depth = inArray ? 1 : 0 // then read `{` / `]` below as usual
+          } else {
+            resync = 1
+            continue
+          }
+        }
         if (inString) {
           if (escaped) {
             escaped = false
@@ -95,6 +129,20 @@ function createJsonSplitter(sink: Sink, maxBytes: number): JsonSplitter {
           }
           // Jump to the next quote; it closes the string unless an odd run of backslashes precedes it.
           const q = chunk.indexOf(34, i)
+          if (nextNl !== -1 && nextNl < i) nextNl = chunk.indexOf(10, i)
+          if (nextNl !== -1 && (q === -1 || nextNl < q)) {
+            // JSON strings cannot hold a raw line break: the string was never closed. Drop this value
+            // and resync instead of swallowing the rest of the input.
+            if (capturing) sink.problem('invalid JSON: line break inside a string (unterminated string?)', startOffset, startLine)
+            capturing = false
+            parts = []
+            partBytes = 0
+            overflow = false
+            inString = false
+            resync = 1
+            i = nextNl
+            continue
+          }
           if (q === -1) {
             let k = len - 1
             while (k >= i && chunk[k] === 92) k--
@@ -171,6 +219,7 @@ function createJsonSplitter(sink: Sink, maxBytes: number): JsonSplitter {
     },
     end(): void {
       endJunk()
+      if (resync !== 0) return // the broken value is already reported
       if (capturing) {
         sink.problem('unexpected end of input inside a JSON value (truncated file?)', startOffset, startLine)
         capturing = false
