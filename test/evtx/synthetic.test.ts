@@ -134,12 +134,23 @@ describe('synthetic BinXml', () => {
     for (let i = 0; i < 100; i++) w.end()
     w.eof()
   }))
+  offsets.push(b.record(8, (w) => {
+    // Each level's template references its nested-BinXml value 10 times: 10^6 elements if rendered naively.
+    const bomb = (level: number): ReturnType<typeof v.str> => v.binxml((n) => {
+      n.fragmentHeader()
+      n.instance((t) => { t.open('B'); t.closeStart(); for (let i = 0; i < 10; i++) t.subst(0, 0x21); t.end() }, [level > 0 ? bomb(level - 1) : v.str('x')])
+      n.eof()
+    })
+    w.fragmentHeader()
+    w.instance((t) => { t.open('Event'); t.closeStart(); t.subst(0, 0x21); t.end() }, [bomb(6)])
+    w.eof()
+  }))
   const chunk = b.finish()
   const out = parseChunk(chunk, { file: 'synthetic.evtx', offset: 4096 })
   const raws = records(out)
 
   it('yields one entry per record, positioned at the record in the file', () => {
-    assert.equal(out.length, 7)
+    assert.equal(out.length, 8)
     assert.deepEqual(out.map((r) => r.source.offset), offsets.map((o) => 4096 + o))
     assert.ok(out.every((r) => r.format === 'evtx' && r.source.file === 'synthetic.evtx'))
   })
@@ -193,7 +204,11 @@ describe('synthetic BinXml', () => {
     assert.equal(r.source.offset, 4096 + offsets[6]!)
   })
 
+  it('stops exponential expansion of nested BinXml values', () => {
+    assert.deepEqual(out[7], { kind: 'malformed', reason: 'record 8: record expands to more than 100000 elements', source: { file: 'synthetic.evtx', offset: 4096 + offsets[7]! }, format: 'evtx' })
+  })
+
   it('reports no checksum problems on a well-formed chunk', () => {
-    assert.equal(out.filter((r) => r.kind === 'malformed').length, 1)
+    assert.equal(out.filter((r) => r.kind === 'malformed').length, 2)
   })
 })

@@ -101,7 +101,7 @@ export function parseChunk(chunk: Uint8Array, opts: ChunkOptions): RawRecord[] {
 
 /** Decoder errors carry a chunk position; a stack overflow or out-of-range read is data-driven too. */
 function describe(e: unknown, base: number): string {
-  if (e instanceof EvtxError) return `${e.message} at file offset ${base + e.position}`
+  if (e instanceof EvtxError) return e.position < 0 ? e.message : `${e.message} at file offset ${base + e.position}`
   if (e instanceof RangeError) return e.message
   // Anything else is a decoder bug; still reported per record rather than aborting the file.
   return `internal error: ${e instanceof Error ? e.message : String(e)}`

@@ -3,7 +3,7 @@
 // RawRecords. Nothing outside src/ingest/evtx ever sees them thrown.
 
 export class EvtxError extends Error {
-  /** Byte position inside the chunk (chunk-relative) where the problem was found. */
+  /** Byte position inside the chunk (chunk-relative) where the problem was found; -1 when not tied to bytes. */
   readonly position: number
   constructor(reason: string, position: number) {
     super(reason)

@@ -2,13 +2,23 @@
 // attributes under `#attributes`, text beside child elements under `#text`, text-only elements as their value,
 // empty elements as null, repeated children as arrays, `<Data Name="X">v</Data>` as `X: v`.
 
+import { EvtxError } from './errors.js'
 import type { ContentNode, ElementNode, FragmentValue, Value } from './binxml.js'
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
 type Obj = { [key: string]: Json }
 
-/** Arrays made by repeated sibling elements, as opposed to array values (one element, array substitution). */
-type Repeats = Set<Json[]>
+/**
+ * Per-record rendering state: arrays made by repeated sibling elements (as opposed to array values from one
+ * array substitution), and an element budget — a template can reference one nested-BinXml value many times,
+ * so crafted input could otherwise expand exponentially.
+ */
+interface Repeats {
+  readonly arrays: Set<Json[]>
+  budget: number
+}
+
+const MAX_ELEMENTS_PER_RECORD = 100000
 
 const OMIT = Symbol('omit')
 
@@ -30,9 +40,9 @@ function put(target: Obj, key: string, value: Json, repeats: Repeats): void {
     return
   }
   const existing = target[key]!
-  if (Array.isArray(existing) && repeats.has(existing)) { existing.push(value); return }
+  if (Array.isArray(existing) && repeats.arrays.has(existing)) { existing.push(value); return }
   const arr: Json[] = [existing, value]
-  repeats.add(arr)
+  repeats.arrays.add(arr)
   Object.defineProperty(target, key, { value: arr, enumerable: true, writable: true, configurable: true })
 }
 
@@ -70,6 +80,7 @@ function addContent(target: Obj, nodes: readonly ContentNode[], values: readonly
 }
 
 function addElement(target: Obj, el: ElementNode, values: readonly Value[], repeats: Repeats): void {
+  if (--repeats.budget < 0) throw new EvtxError(`record expands to more than ${MAX_ELEMENTS_PER_RECORD} elements`, -1)
   let attrs: Obj | null = null
   let key = el.name
   const isData = key === 'Data'
@@ -122,6 +133,6 @@ function addElement(target: Obj, el: ElementNode, values: readonly Value[], repe
 /** Renders one record's decoded BinXml into `{Event: {...}}` (or whatever its root element is called). */
 export function renderRecord(nodes: readonly ContentNode[]): Obj {
   const out: Obj = {}
-  addContent(out, nodes, [], new Set())
+  addContent(out, nodes, [], { arrays: new Set(), budget: MAX_ELEMENTS_PER_RECORD })
   return out
 }
