@@ -92,11 +92,15 @@ function checkKeyCounts(topKeys: number, terms: readonly Term[], errors: EqlErro
   }
 }
 
-/** True when the expression reads no field, so Elasticsearch can fold it to a constant. */
+/**
+ * True when Elasticsearch may fold the expression to a constant: it reads no field, or only `?optional`
+ * fields, which become `null` when the index does not map them (we have no mapping, so give the benefit of
+ * the doubt: ES's own tests compare `?x == ?y`).
+ */
 function isConstant(e: Expr): boolean {
   switch (e.kind) {
     case 'literal': return true
-    case 'field': return false
+    case 'field': return e.isOptional
     case 'not': case 'negate': return isConstant(e.operand)
     case 'and': case 'or': return e.terms.every(isConstant)
     case 'compare': case 'arith': return isConstant(e.left) && isConstant(e.right)
@@ -178,7 +182,8 @@ function checkExpr(e: Expr, errors: EqlError[]): void {
         if (!isConstant(item) && !isConstant(e.value)) {
           report(errors, 'field-comparison', `Comparisons against fields are not (currently) supported; offender [${describeExpr(item)}] in [in]`,
             item.span, 'list only literal values')
-        } else if (item.kind !== 'literal') {
+        } else if (item.kind !== 'literal' && item.kind !== 'field') {
+        // (a field here is `?optional`: possibly unmapped, hence null)
           report(errors, 'type', `Values of [in] must be literals, found [${describeExpr(item)}]`, item.span, 'list only literal values')
         }
       }
