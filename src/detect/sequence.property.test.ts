@@ -37,7 +37,7 @@ const specArb: fc.Arbitrary<Spec> = fc
     until: fc.constantFrom(null, null, 'u', 'b'),
   })
   .map(({ positives, missing, keyMode, maxspanMs, until }) => {
-    const stages = positives.map((cat) => ({ cat, isMissing: false }))
+    const stages: Array<{ cat: string; isMissing: boolean }> = positives.map((cat) => ({ cat, isMissing: false }))
     for (const m of missing) stages.splice(Math.min(m.at, stages.length), 0, { cat: m.cat, isMissing: true })
     // ES requires maxspan with a missing-event stage.
     const needsSpan = missing.length > 0 && maxspanMs === null

@@ -1,0 +1,251 @@
+// Sequence engine benchmark (issue 5): the seed WinRM sequence (`sequence by host.id with maxspan=30s`,
+// 2 stages) over ≥1M generated ECS events across 100k hosts; memory per pending partial with 1M
+// distinct keys; per-event cost with 10k vs 1M pending keys (must stay flat). The lead's bench runner
+// turns ev/s into ratios against the same-run NDJSON baseline.
+import { createReadStream } from 'node:fs'
+import v8 from 'node:v8'
+import vm from 'node:vm'
+import { parse } from '../src/eql/parser.js'
+import { compile } from '../src/eql/compile.js'
+import type { CompiledQuery } from '../src/eql/compiled.js'
+import type { EcsEvent } from '../src/eql/value.js'
+import { createRunner, type EventRecord, type Runner } from '../src/detect/index.js'
+import { generatedNdjson, prng } from './generate.js'
+
+export interface BenchFigure { readonly name: string; readonly value: number; readonly unit: string }
+
+export const WINRM_SEQUENCE = `sequence by host.id with maxspan=30s
+  [network where host.os.type == "windows" and process.pid == 4 and network.direction : ("incoming", "ingress") and
+   destination.port in (5985, 5986) and source.ip != "127.0.0.1" and source.ip != "::1"]
+  [process where host.os.type == "windows" and
+   event.type == "start" and process.parent.name : "winrshost.exe" and not process.executable : "?:\\\\Windows\\\\System32\\\\conhost.exe"]`
+
+const EVENTS = Number(process.env.VIGIL_BENCH_EVENTS ?? 1_000_000)
+const HOSTS = Number(process.env.VIGIL_BENCH_HOSTS ?? 100_000)
+const PENDING = Number(process.env.VIGIL_BENCH_PENDING ?? 1_000_000)
+
+function compileWinrm(): CompiledQuery {
+  const parsed = parse(WINRM_SEQUENCE)
+  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '))
+  return compile(parsed.value, { source: WINRM_SEQUENCE })
+}
+
+/** `global.gc` when node runs with --expose-gc; otherwise the flag is set at run time (tsx cannot pass it). */
+function gcFunction(): () => void {
+  const g = (globalThis as { gc?: () => void }).gc
+  if (typeof g === 'function') return g
+  v8.setFlagsFromString('--expose-gc')
+  return vm.runInNewContext('gc') as () => void
+}
+
+function heapAfterGc(gc: () => void): number {
+  for (let i = 0; i < 3; i++) gc()
+  return process.memoryUsage().heapUsed
+}
+
+// ---- deterministic ECS event factory (same shapes as bench/generate.ts, host chosen by the caller) ----
+
+const BASE_MS = Date.UTC(2026, 10, 1, 8, 0, 0)
+
+function hostId(i: number): string {
+  const hex = (Math.imul(i, 2654435761) >>> 0).toString(16).padStart(8, '0')
+  return `${hex}-4d2c-4b1a-9e3f-${(i + 1000000).toString(16).padStart(12, '0')}`
+}
+
+function hostOf(i: number) {
+  return { id: hostId(i), name: `WS-${String(i).padStart(6, '0')}.corp.example`, os: { type: 'windows', family: 'windows', name: 'Windows 10 Pro' } }
+}
+
+/** Stage 1: inbound WinRM connection handled by the System process. */
+function winrmConnection(host: number, ms: number, rnd: () => number): EcsEvent {
+  return {
+    '@timestamp': new Date(ms).toISOString(),
+    event: { category: ['network'], type: ['connection', 'start'], kind: 'event', action: 'connection_accepted', code: '3', provider: 'Microsoft-Windows-Sysmon', module: 'sysmon' },
+    host: hostOf(host), user: { name: 'SYSTEM', domain: 'NT AUTHORITY' },
+    process: { pid: 4, name: 'System', executable: 'System' },
+    network: { direction: 'ingress', transport: 'tcp', protocol: 'http' },
+    source: { ip: `10.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 254) + 1}`, port: 49152 + Math.floor(rnd() * 16000) },
+    destination: { ip: '10.0.0.5', port: 5985 },
+  }
+}
+
+/** A process start; `winrs` makes it stage 2 (child of winrshost.exe). */
+function processStart(host: number, ms: number, pid: number, winrs: boolean): EcsEvent {
+  const exe = winrs ? 'C:\\Windows\\System32\\cmd.exe' : 'C:\\Windows\\System32\\svchost.exe'
+  const parent = winrs ? 'winrshost.exe' : 'services.exe'
+  return {
+    '@timestamp': new Date(ms).toISOString(),
+    event: { category: ['process'], type: ['start'], kind: 'event', action: 'start', code: '1', provider: 'Microsoft-Windows-Sysmon', module: 'sysmon' },
+    host: hostOf(host), user: { name: 'alice', domain: 'CORP' },
+    process: {
+      pid, name: exe.slice(exe.lastIndexOf('\\') + 1), executable: exe, command_line: winrs ? 'cmd.exe /c whoami' : 'svchost.exe -k netsvcs',
+      args: winrs ? ['cmd.exe', '/c', 'whoami'] : ['svchost.exe', '-k', 'netsvcs'],
+      parent: { pid: pid - 3, name: parent, executable: `C:\\Windows\\System32\\${parent}` },
+    },
+  }
+}
+
+/** Noise network traffic (outbound https from svchost). */
+function noiseConnection(host: number, ms: number, pid: number, rnd: () => number): EcsEvent {
+  return {
+    '@timestamp': new Date(ms).toISOString(),
+    event: { category: ['network'], type: ['connection', 'start'], kind: 'event', action: 'connection_attempted', code: '3', provider: 'Microsoft-Windows-Sysmon', module: 'sysmon' },
+    host: hostOf(host), user: { name: 'bob', domain: 'CORP' },
+    process: { pid, name: 'svchost.exe', executable: 'C:\\Windows\\System32\\svchost.exe' },
+    network: { direction: 'egress', transport: 'tcp', protocol: 'https' },
+    source: { ip: '10.0.0.5', port: 49152 + Math.floor(rnd() * 16000) },
+    destination: { ip: `192.168.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 254) + 1}`, port: 443 },
+  }
+}
+
+/**
+ * A mixed batch over `hosts` hosts, 1 ms apart from `startMs`: 80% noise, 10% WinRM connections, 10%
+ * winrshost children (so partials are created, overwritten and completed).
+ */
+function* mixedEvents(count: number, hosts: number, startMs: number, seed: number): Generator<EcsEvent> {
+  const rnd = prng(seed)
+  let pid = 1000
+  for (let i = 0; i < count; i++) {
+    const host = Math.floor(rnd() * hosts)
+    const ms = startMs + i
+    pid = (pid + 4) % 60000
+    const r = rnd()
+    if (r < 0.1) yield winrmConnection(host, ms, rnd)
+    else if (r < 0.2) yield processStart(host, ms, pid + 8, true)
+    else if (r < 0.6) yield processStart(host, ms, pid + 8, false)
+    else yield noiseConnection(host, ms, pid + 8, rnd)
+  }
+}
+
+function toRecords(q: CompiledQuery, events: Iterable<EcsEvent>, firstOrdinal: number): EventRecord[] {
+  const out: EventRecord[] = []
+  let ordinal = firstOrdinal
+  for (const event of events) out.push({ event, ordinal: ordinal++, timestampMs: q.time.timestampMs(event) })
+  return out
+}
+
+/** Pushes records and returns the elapsed seconds (push only). */
+function timedPush(runner: Runner, recs: readonly EventRecord[]): number {
+  const t0 = process.hrtime.bigint()
+  for (const r of recs) runner.push(r)
+  return Number(process.hrtime.bigint() - t0) / 1e9
+}
+
+/** Engine only: the generated bench stream, pre-parsed in batches, pushed through the runner. */
+function engineThroughput(q: CompiledQuery): { rate: number; results: number } {
+  let results = 0
+  const runner = createRunner(q, { onResult: () => { results++ } })
+  const batch = 100_000
+  let seconds = 0
+  for (let done = 0; done < EVENTS; done += batch) {
+    const n = Math.min(batch, EVENTS - done)
+    const recs = toRecords(q, mixedEvents(n, HOSTS, BASE_MS + done, 7 + done), done)
+    seconds += timedPush(runner, recs)
+  }
+  runner.end()
+  return { rate: EVENTS / seconds, results }
+}
+
+/** End to end as a streaming service would run it: NDJSON read + JSON.parse + timestamp + matching. */
+async function streamingThroughput(q: CompiledQuery): Promise<{ rate: number; results: number }> {
+  const file = await generatedNdjson({ events: EVENTS, hosts: HOSTS })
+  let results = 0
+  const runner = createRunner(q, { onResult: () => { results++ } })
+  const t0 = process.hrtime.bigint()
+  let ordinal = 0
+  let carry: Buffer | undefined
+  const pushLine = (text: string): void => {
+    const event = JSON.parse(text) as EcsEvent
+    runner.push({ event, ordinal: ordinal++, timestampMs: q.time.timestampMs(event) })
+  }
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    const buf = carry === undefined ? chunk : Buffer.concat([carry, chunk])
+    let start = 0
+    let nl: number
+    while ((nl = buf.indexOf(10, start)) !== -1) {
+      if (nl > start) pushLine(buf.toString('utf8', start, nl))
+      start = nl + 1
+    }
+    carry = start < buf.length ? buf.subarray(start) : undefined
+  }
+  if (carry !== undefined && carry.length > 0) pushLine(carry.toString('utf8'))
+  runner.end()
+  return { rate: ordinal / (Number(process.hrtime.bigint() - t0) / 1e9), results }
+}
+
+/** A runner holding `keys` pending partials (one WinRM connection per host, all within maxspan). */
+function fillPending(q: CompiledQuery, keys: number, retained: EventRecord[] | null): Runner {
+  const runner = createRunner(q, { onResult: () => {} })
+  const rnd = prng(99)
+  const perMs = Math.max(1, Math.ceil(keys / 20_000)) // all within 20 s, inside the 30 s maxspan
+  for (let i = 0; i < keys; i++) {
+    const event = winrmConnection(i, BASE_MS + Math.floor(i / perMs), rnd)
+    const rec: EventRecord = { event, ordinal: i, timestampMs: q.time.timestampMs(event) }
+    retained?.push(rec)
+    runner.push(rec)
+  }
+  return runner
+}
+
+/** Bytes per pending partial: with its member event, and the engine's own state alone. */
+function memoryPerPartial(q: CompiledQuery, gc: () => void): { withEvent: number; engineOnly: number; pending: number } {
+  const before = heapAfterGc(gc)
+  let runner: Runner | null = fillPending(q, PENDING, null)
+  const pending = runner.stats().pending
+  const withEvent = (heapAfterGc(gc) - before) / pending
+  runner = null
+
+  const held: EventRecord[] = []
+  const base = heapAfterGc(gc)
+  void base
+  // Events kept alive elsewhere (as a reader's batch would be): the difference is the engine's state.
+  let r2: Runner | null = fillPending(q, PENDING, held)
+  const withHeld = heapAfterGc(gc)
+  const pending2 = r2.stats().pending
+  r2 = null
+  const heldOnly = heapAfterGc(gc)
+  const engineOnly = (withHeld - heldOnly) / pending2
+  held.length = 0
+  return { withEvent, engineOnly, pending }
+}
+
+/** ns per event of a mixed batch (matches, overwrites, completions, noise) against K pending keys. */
+function perEventCost(q: CompiledQuery, keys: number): number {
+  const runner = fillPending(q, keys, null)
+  const startMs = BASE_MS + 20_000
+  // Warm the code paths on a small batch first, then measure a larger one. All inside maxspan.
+  // Timestamps are packed (100 events per ms) so that nothing expires while measuring.
+  const packed = (recs: EventRecord[], fromMs: number): EventRecord[] => recs.map((r, i) => ({ ...r, timestampMs: fromMs + Math.floor(i / 100) }))
+  timedPush(runner, packed(toRecords(q, mixedEvents(20_000, keys, startMs, 3), keys), startMs))
+  const recs = packed(toRecords(q, mixedEvents(200_000, keys, startMs, 5), keys + 20_000), startMs + 200)
+  const seconds = timedPush(runner, recs)
+  return (seconds * 1e9) / recs.length
+}
+
+export async function benchSequence(): Promise<BenchFigure[]> {
+  const q = compileWinrm()
+  const gc = gcFunction()
+  const out: BenchFigure[] = []
+  const engine = engineThroughput(q)
+  out.push({ name: `sequence: WinRM seed, engine only (${EVENTS} events, ${HOSTS} hosts; ${engine.results} results)`, value: engine.rate, unit: 'ev/s' })
+  const streaming = await streamingThroughput(q)
+  out.push({ name: `sequence: WinRM seed, NDJSON read + parse + match (${streaming.results} results)`, value: streaming.rate, unit: 'ev/s' })
+  const mem = memoryPerPartial(q, gc)
+  out.push({ name: `sequence: memory per pending partial incl. its ECS event (${mem.pending} keys)`, value: mem.withEvent, unit: 'B' })
+  out.push({ name: `sequence: memory per pending partial, engine state only`, value: mem.engineOnly, unit: 'B' })
+  out.push({ name: `sequence: heap for ${mem.pending} pending partials incl. events`, value: (mem.withEvent * mem.pending) / 2 ** 20, unit: 'MiB' })
+  const small = perEventCost(q, 10_000)
+  gc()
+  const large = perEventCost(q, PENDING)
+  out.push({ name: 'sequence: per-event cost, 10k pending keys', value: small, unit: 'ns/ev' })
+  out.push({ name: `sequence: per-event cost, ${PENDING} pending keys`, value: large, unit: 'ns/ev' })
+  out.push({ name: 'sequence: per-event cost ratio (large / small)', value: large / small, unit: '×' })
+  return out
+}
+
+// `tsx bench/sequence.ts` runs it alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  void benchSequence().then((figures) => {
+    for (const f of figures) console.log(`${f.name.padEnd(90)} ${f.value.toFixed(f.value < 10 ? 2 : 0).padStart(12)} ${f.unit}`)
+  })
+}
