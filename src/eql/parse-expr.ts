@@ -205,7 +205,8 @@ function parsePrimary(cx: Cursor): Expr {
       if (t.text === '?') {
         cx.next()
         const f = cx.peek()
-        if (f.kind !== 'word' && f.kind !== 'quoted') cx.unexpected('a field name after ?')
+        if (f.kind === 'quoted') return parseField(cx, t.start, true)
+        if (f.kind !== 'word' || RESERVED_WORDS.has(f.text) || f.hasTilde === true || cx.isPunct('(', 1)) cx.unexpected('a field name after ?')
         return parseField(cx, t.start, true)
       }
       if (t.text === '!') {

@@ -202,6 +202,8 @@ describe('parser: syntax errors', () => {
     ['process where a in "x"', "unexpected '\"x\"', expected '(' to open the list of values", 'line 1:20'],
     ['process where a : b', 'Pattern of [:] must be a string literal, found [b]', 'line 1:19'],
     ['process where a like ("x", b)', 'Pattern of [like] must be a string literal, found [b]', 'line 1:28'],
+    ['process where ?true == 1', "unexpected 'true', expected a field name after ?", 'line 1:16'],
+    ['process where ?length(a) == 1', "unexpected 'length', expected a field name after ?", 'line 1:16'],
     ['process where ! a', "unexpected '!', expected an expression", 'line 1:15'],
     ['process where a ==\n  and b', "unexpected 'and', expected an expression", 'line 2:3'],
     ['sequence', "unexpected end of query, expected '[' to open a sequence term", 'line 1:9'],

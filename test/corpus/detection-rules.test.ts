@@ -1,6 +1,8 @@
 // Real-world parser check: every EQL query of elastic/detection-rules must parse and validate, and a broken
 // twin of each must be rejected with a position. The corpus is Elastic License 2.0 and is never committed:
-// extract it outside the repo (see README of this folder's task) and point VIGIL_DETECTION_RULES at it.
+// extract `rules/` and `rules_building_block/` of elastic/detection-rules outside the repo, e.g.
+//   git --git-dir=<clone>/.git archive HEAD rules rules_building_block | tar -x -C /work/corpus/detection-rules
+// and point VIGIL_DETECTION_RULES at that folder (default /work/corpus/detection-rules).
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
