@@ -67,7 +67,7 @@ function parseEpoch(unitMs: number): DateParser {
   }
 }
 
-const ISO = /^([+-]?\d{4,9})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/
+const ISO = /^(\d{4}|[+-]\d{5,9})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/
 
 function parseIsoOptionalTime(text: string): DateInterval | null {
   const m = ISO.exec(text)

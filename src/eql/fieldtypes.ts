@@ -114,11 +114,59 @@ export function parseMappingText(text: string): MappingResult {
 
 function jsonErrorPosition(text: string, message: string): string {
   const m = /position (\d+)/.exec(message)
-  if (m === null) return '$'
-  const offset = Number(m[1])
+  const offset = m !== null ? Number(m[1]) : firstJsonErrorOffset(text)
   const before = text.slice(0, offset)
   const line = before.split('\n').length
   return `line ${line}:${offset - (before.lastIndexOf('\n') + 1) + 1}`
+}
+
+/** Offset of the first JSON syntax error (Node 20's JSON.parse messages do not always carry one). */
+function firstJsonErrorOffset(text: string): number {
+  let i = 0
+  const ws = (): void => { while (i < text.length && ' \t\r\n'.includes(text[i] as string)) i++ }
+  const fail = (): never => { throw i }
+  const value = (): void => {
+    ws()
+    const c = text[i]
+    if (c === '{') {
+      i++; ws()
+      if (text[i] === '}') { i++; return }
+      for (;;) {
+        ws(); if (text[i] !== '"') fail(); str(); ws()
+        if (text[i] !== ':') fail()
+        i++; value(); ws()
+        if (text[i] === ',') { i++; continue }
+        if (text[i] === '}') { i++; return }
+        fail()
+      }
+    }
+    if (c === '[') {
+      i++; ws()
+      if (text[i] === ']') { i++; return }
+      for (;;) {
+        value(); ws()
+        if (text[i] === ',') { i++; continue }
+        if (text[i] === ']') { i++; return }
+        fail()
+      }
+    }
+    if (c === '"') return str()
+    const lit = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i))
+    if (lit === null) fail()
+    i += (lit as RegExpExecArray)[0].length
+  }
+  const str = (): void => {
+    i++
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1
+    if (i >= text.length) fail()
+    i++
+  }
+  try {
+    value(); ws()
+    return i < text.length ? i : 0
+  } catch (at) {
+    return typeof at === 'number' ? at : 0
+  }
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

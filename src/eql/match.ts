@@ -60,7 +60,7 @@ function regexTest(patterns: readonly Literal[], ci: boolean, sink: ErrorSink): 
     if (text === null) continue
     const r = compileLuceneRegex(text, ci)
     if (r.ok) tests.push(r.test)
-    else sink.error('unsupported', `${r.problem.message} at offset ${r.problem.offset} of regex [${text}]`, p.span)
+    else sink.error(r.problem.code, `${r.problem.message} at offset ${r.problem.offset} of regex [${text}]`, p.span)
   }
   if (tests.length === 1) return tests[0] as StringTest
   return (s) => {

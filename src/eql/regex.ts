@@ -12,6 +12,8 @@ import { RE2JS } from 're2js'
 import type { StringTest } from './wildcard.js'
 
 export interface RegexProblem {
+  /** `unsupported`: valid Lucene syntax that RE2 cannot run; `syntax`: not a valid Lucene regexp. */
+  readonly code: 'syntax' | 'unsupported'
   readonly message: string
   /** Offset of the problem inside the pattern text. */
   readonly offset: number
@@ -27,7 +29,7 @@ export function compileLuceneRegex(pattern: string, isCaseInsensitive: boolean):
   try {
     re = RE2JS.compile(translated.re2, RE2JS.DOTALL | (isCaseInsensitive ? RE2JS.CASE_INSENSITIVE : 0))
   } catch (err) {
-    return { ok: false, problem: { message: `invalid regular expression [${pattern}]: ${(err as Error).message}`, offset: 0 } }
+    return { ok: false, problem: { code: 'syntax', message: `invalid regular expression: ${(err as Error).message}`, offset: 0 } }
   }
   return { ok: true, re2: translated.re2, test: (v) => re.testExact(v) }
 }
@@ -35,7 +37,7 @@ export function compileLuceneRegex(pattern: string, isCaseInsensitive: boolean):
 type Translation = { readonly ok: true; readonly re2: string } | { readonly ok: false; readonly problem: RegexProblem }
 
 class LuceneSyntaxError {
-  constructor(readonly message: string, readonly offset: number) {}
+  constructor(readonly message: string, readonly offset: number, readonly code: 'syntax' | 'unsupported') {}
 }
 
 /** Lucene regexp text → equivalent RE2 text (without flags). */
@@ -48,7 +50,10 @@ export function translateLuceneRegex(pattern: string): Translation {
   offsets.push(o)
   let pos = 0
   const at = (): string | undefined => chars[pos]
-  const fail = (message: string, p = pos): never => { throw new LuceneSyntaxError(message, offsets[Math.min(p, chars.length)] ?? 0) }
+  const fail = (message: string, p = pos, code: 'syntax' | 'unsupported' = 'syntax'): never => {
+    throw new LuceneSyntaxError(message, offsets[Math.min(p, chars.length)] ?? 0, code)
+  }
+  const unsupported = (message: string, p = pos): never => fail(message, p, 'unsupported')
 
   // Each parser returns an RE2 fragment; `isAtom` says whether a quantifier may follow it directly.
   interface Frag { readonly text: string; readonly isAtom: boolean }
@@ -63,7 +68,7 @@ export function translateLuceneRegex(pattern: string): Translation {
   const parseConcat = (): Frag => {
     const parts: Frag[] = [parseRepeat()]
     while (pos < chars.length && at() !== ')' && at() !== '|') {
-      if (at() === '&') fail('unsupported Lucene regexp operator [&] (intersection)')
+      if (at() === '&') unsupported('unsupported Lucene regexp operator [&] (intersection)')
       parts.push(parseRepeat())
     }
     if (parts.length === 1) return parts[0] as Frag
@@ -95,8 +100,8 @@ export function translateLuceneRegex(pattern: string): Translation {
       const max = readDigits()
       if (max !== '' && Number(max) < Number(min)) fail('invalid repetition bounds', start)
       text += `,${max === '' ? '' : Number(max)}`
-      if (Number(max || min) > 1000) fail('repetition count above 1000 is not supported', start)
-    } else if (Number(min) > 1000) fail('repetition count above 1000 is not supported', start)
+      if (Number(max || min) > 1000) unsupported('repetition count above 1000 is not supported', start)
+    } else if (Number(min) > 1000) unsupported('repetition count above 1000 is not supported', start)
     if (at() !== '}') fail('expected [}] to close the repetition', start)
     pos++
     return text + '}'
@@ -112,7 +117,7 @@ export function translateLuceneRegex(pattern: string): Translation {
     const c = at()
     if (c === undefined) return fail('unexpected end of regular expression')
     switch (c) {
-      case '~': return fail('unsupported Lucene regexp operator [~] (complement)')
+      case '~': return unsupported('unsupported Lucene regexp operator [~] (complement)')
       case '.': pos++; return { text: '.', isAtom: true }
       case '@': pos++; return { text: '(?:.*)', isAtom: true }
       case '#': pos++; return { text: '[^\\x{0}-\\x{10FFFF}]', isAtom: true }
@@ -194,7 +199,7 @@ export function translateLuceneRegex(pattern: string): Translation {
     const start = pos
     pos++ // '<'
     const min = readDigits()
-    if (min === '' || at() !== '-') fail('unsupported Lucene regexp named automaton <…>; only <n-m> intervals are supported', start)
+    if (min === '' || at() !== '-') unsupported('unsupported Lucene regexp named automaton <…>; only <n-m> intervals are supported', start)
     pos++
     const max = readDigits()
     if (max === '' || at() !== '>') fail('malformed numeric interval <n-m>', start)
@@ -210,7 +215,7 @@ export function translateLuceneRegex(pattern: string): Translation {
     if (pos < chars.length) fail(`unexpected [${at()}]`)
     return { ok: true, re2: result.text }
   } catch (err) {
-    if (err instanceof LuceneSyntaxError) return { ok: false, problem: { message: err.message, offset: err.offset } }
+    if (err instanceof LuceneSyntaxError) return { ok: false, problem: { code: err.code, message: err.message, offset: err.offset } }
     throw err
   }
 }

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { compileDateFormat, dateValueMs } from './date.js'
+
+const ms = (iso: string): number => Date.parse(iso)
+
+describe('date parsing', () => {
+  const parse = compileDateFormat()
+  // [text, first ms, last ms (missing components rounded up the Elasticsearch way)]
+  const cases: [string, number, number][] = [
+    ['2017-08-30T20:47:33Z', ms('2017-08-30T20:47:33.000Z'), ms('2017-08-30T20:47:33.999Z')],
+    ['2017-08-30T20:47:33.120Z', ms('2017-08-30T20:47:33.120Z'), ms('2017-08-30T20:47:33.120Z')],
+    ['2017-08-30T20:47:33.1234567Z', ms('2017-08-30T20:47:33.123Z'), ms('2017-08-30T20:47:33.123Z')],
+    ['2017-08-30T20:47', ms('2017-08-30T20:47:00.000Z'), ms('2017-08-30T20:47:59.999Z')],
+    ['2017-08-30', ms('2017-08-30T00:00:00.000Z'), ms('2017-08-30T23:59:59.999Z')],
+    ['2017-08', ms('2017-08-01T00:00:00.000Z'), ms('2017-08-01T23:59:59.999Z')], // DAY_OF_MONTH rounds to 01
+    ['2017', ms('2017-01-01T00:00:00.000Z'), ms('2017-01-01T23:59:59.999Z')],
+    ['2017-08-30T22:47:33+02:00', ms('2017-08-30T20:47:33.000Z'), ms('2017-08-30T20:47:33.999Z')],
+    ['2017-08-30T18:47:33-0200', ms('2017-08-30T20:47:33.000Z'), ms('2017-08-30T20:47:33.999Z')],
+    ['1516116808349', 1516116808349, 1516116808349], // epoch_millis
+    ['-1000', -1000, -1000],
+    ['2016-02-29', ms('2016-02-29T00:00:00.000Z'), ms('2016-02-29T23:59:59.999Z')],
+  ]
+  for (const [text, lo, hi] of cases) {
+    it(text, () => assert.deepEqual(parse(text), { loMs: lo, hiMs: hi }))
+  }
+
+  it('rejects what is not a date', () => {
+    for (const bad of ['2017-13-01', '2017-02-30', '2015-02-29', '2017-08-30T24:00:00Z', 'yesterday', '', '2017-08-30 20:47:33'])
+      assert.equal(parse(bad), null, bad)
+  })
+
+  it('custom Java patterns from mappings', () => {
+    assert.equal(dateValueMs('17-12-2022', compileDateFormat('dd-MM-yyyy')), ms('2022-12-17T00:00:00.000Z'))
+    assert.equal(dateValueMs('2022-12-17', compileDateFormat('yyyy-MM-dd')), ms('2022-12-17T00:00:00.000Z'))
+    assert.equal(dateValueMs('2022-12-17', compileDateFormat('dd-MM-yyyy')), null)
+    assert.equal(dateValueMs('1671235200', compileDateFormat('epoch_second')), 1671235200000)
+    assert.equal(dateValueMs("2022-12-17T08'", compileDateFormat("yyyy-MM-dd'T'HH''")), ms('2022-12-17T08:00:00.000Z'))
+  })
+
+  it('numbers are epoch millis', () => {
+    assert.equal(dateValueMs(1516116808349, parse), 1516116808349)
+    assert.equal(dateValueMs(Number.NaN, parse), null)
+  })
+})
