@@ -130,3 +130,27 @@ describe('validator: accepts valid Elasticsearch EQL', () => {
     })
   }
 })
+
+describe('validator: broken twins of valid queries are rejected with a position', () => {
+  // Same mutation as the detection-rules corpus check: first ` == ` written ` = `, and a dangling ` and`.
+  const valid = [
+    'process where process.name == "cmd.exe" and process.args : "/c"',
+    'sequence by host.id with maxspan=30s [network where destination.port == 5985] [process where process.parent.name == "winrshost.exe"]',
+    'sample by host.id [process where event.type == "start"] [file where true]',
+    'any where length(process.name) == 7 | head 3',
+  ]
+  for (const text of valid) {
+    it(text, () => {
+      assert.ok(parse(text).ok)
+      const twin = `${text.replace(' == ', ' = ')} and`
+      const r = parse(twin)
+      assert.equal(r.ok, false)
+      if (r.ok) return
+      const eq = text.indexOf(' == ') + 1
+      assert.ok(r.errors.some((e) => e.code === 'unsupported' && e.span.start === eq), JSON.stringify(r.errors))
+      const andAt = twin.length - 3
+      assert.ok(r.errors.some((e) => e.code === 'syntax' && (e.span.start === andAt || e.span.start === twin.length)),
+        r.errors.map((e) => renderError(twin, e)).join('; '))
+    })
+  }
+})
