@@ -29,7 +29,7 @@ export function buildProgram(): Command {
     .argument('<eql>', 'the EQL query')
     .argument('<inputs...>', 'files, directories, archives, or - for stdin')
     .addOption(new Option('--format <format>', 'output format').choices(['ndjson', 'json', 'table']).default('ndjson'))
-    .option('--mapping <file>', 'Elasticsearch mapping JSON giving field types ({"properties": …})')
+    .option('--mapping <file...>', 'Elasticsearch mapping JSON giving field types ({"properties": …}); several = several indices')
     .option('--size <n>', 'return at most N results', positiveInt)
     .option('--max-samples-per-key <n>', 'samples per join key (sample queries)', positiveInt)
     .addOption(new Option('--input-format <format>', 'skip content detection').choices([...INPUT_FORMATS]))

@@ -1,6 +1,6 @@
 // `vigil query '<EQL>' <files…>`: run one EQL query over files and print the results in Elasticsearch's order.
 import { readFileSync } from 'node:fs'
-import { parse, compile, renderError, defaultFieldTypes, parseMapping, mergeFieldTypes, type CompiledQuery, type FieldTypes } from '../eql/index.js'
+import { parse, compile, renderError, defaultFieldTypes, parseMappingText, mergeFieldTypes, mergeIndexMappings, type CompiledQuery, type FieldTypes } from '../eql/index.js'
 import { runQuery, type EventRecord, type QueryResult } from '../detect/index.js'
 import type { InputFormat } from '../ingest/types.js'
 import { readEvents } from './events.js'
@@ -11,7 +11,7 @@ import { UsageError } from './errors.js'
 
 export interface QueryOptions {
   readonly format: 'ndjson' | 'json' | 'table'
-  readonly mapping?: string
+  readonly mapping?: readonly string[]
   readonly size?: number
   readonly maxSamplesPerKey?: number
   readonly inputFormat?: InputFormat
@@ -23,27 +23,31 @@ export interface QueryOptions {
   readonly output?: string
 }
 
-/** Loads an Elasticsearch mapping file (`{"properties": …}`); `#` comment lines are dropped. */
-export function loadMappingFile(path: string): FieldTypes {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (e) {
-    throw new UsageError(`cannot read mapping ${path}: ${(e as Error).message}`)
+/**
+ * Loads Elasticsearch mapping files (`{"properties": …}`; `#` comment lines dropped) over the ECS defaults.
+ * Several files stand for a query over several indices.
+ */
+export function loadMappingFiles(paths: readonly string[]): FieldTypes {
+  let types: FieldTypes = new Map()
+  for (const path of paths) {
+    let text: string
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch (e) {
+      throw new UsageError(`cannot read mapping ${path}: ${(e as Error).message}`)
+    }
+    const mapping = parseMappingText(text)
+    if (!mapping.ok) throw new UsageError(mapping.errors.map((p) => `${path}: ${p.at}: ${p.message}`).join('\n'))
+    types = mergeIndexMappings(types, mapping.value)
   }
-  const json = text.split('\n').filter((l) => !l.trimStart().startsWith('#')).join('\n')
-  try {
-    return mergeFieldTypes(defaultFieldTypes(), parseMapping(JSON.parse(json)))
-  } catch (e) {
-    throw new UsageError(`invalid mapping ${path}: ${(e as Error).message}`)
-  }
+  return mergeFieldTypes(defaultFieldTypes(), types)
 }
 
 /** Parses and compiles a query, or throws a UsageError carrying every positioned message. */
 export function compileQueryText(text: string, opts: QueryOptions): CompiledQuery {
   const parsed = parse(text)
   if (!parsed.ok) throw new UsageError(parsed.errors.map((e) => renderError(text, e)).join('\n'))
-  const fieldTypes = opts.mapping ? loadMappingFile(opts.mapping) : defaultFieldTypes()
+  const fieldTypes = opts.mapping?.length ? loadMappingFiles(opts.mapping) : defaultFieldTypes()
   try {
     return compile(parsed.value, {
       fieldTypes,
