@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import { detectFormat, SNIFF_MAX_BYTES, type Detection } from './detect-format.js'
 import { readEvtx } from './evtx/index.js'
+import { flatten } from './flatten.js'
 import { compileGlobs, type GlobMatcher } from './glob.js'
 import { jsonBatches, type JsonOptions } from './json.js'
 import type { SplitOptions } from './lines.js'
@@ -28,6 +29,7 @@ export { jsonBatches, jsonRecords, type JsonOptions } from './json.js'
 export { xmlBatches, xmlRecords, parseEventXml, createEventXmlParser, type EventXmlResult, type XmlOptions } from './xml.js'
 export { unwrapEnvelope } from './unwrap.js'
 export { compileGlobs, type GlobMatcher } from './glob.js'
+export { flatten } from './flatten.js'
 
 export interface InputOptions extends ReadOptions, SplitOptions, JsonOptions, XmlOptions, NdjsonOptions {
   /** Globs a file found under a directory input must match; default all. Explicit files are always read. */
@@ -54,12 +56,12 @@ const malformed = (file: string, reason: string, format: InputFormat = 'ndjson',
 })
 
 /** Every input as one stream of records, in order. */
-export async function* readInputs(paths: readonly string[], opts: InputOptions = {}): AsyncGenerator<RawRecord> {
-  for await (const batch of readInputBatches(paths, opts)) yield* batch
+export function readInputs(paths: readonly string[], opts: InputOptions = {}): AsyncIterableIterator<RawRecord> {
+  return flatten(readInputBatches(paths, opts))
 }
 
 /** One file (any format, compressed or not) or `-`. */
-export function readFile(path: string, opts: InputOptions = {}): AsyncGenerator<RawRecord> {
+export function readFile(path: string, opts: InputOptions = {}): AsyncIterableIterator<RawRecord> {
   return readInputs([path], opts)
 }
 

@@ -5,6 +5,7 @@
 // cuts out each top-level value (or each element of a top-level array); only that text is parsed.
 // Positions: byte offset and 1-based line of the value's first byte.
 import { notAnObject, unwrapEnvelope } from './unwrap.js'
+import { flatten } from './flatten.js'
 import type { RawRecord } from './types.js'
 
 /** A single document (or top-level object) larger than this is reported, not parsed. */
@@ -292,6 +293,6 @@ export async function* jsonBatches(
 }
 
 /** JSON records of a byte stream. */
-export async function* jsonRecords(chunks: AsyncIterable<Buffer>, file: string, opts: JsonOptions = {}): AsyncGenerator<RawRecord> {
-  for await (const batch of jsonBatches(chunks, file, opts)) yield* batch
+export function jsonRecords(chunks: AsyncIterable<Buffer>, file: string, opts: JsonOptions = {}): AsyncIterableIterator<RawRecord> {
+  return flatten(jsonBatches(chunks, file, opts))
 }

@@ -2,6 +2,7 @@
 // (shared/reference/stack.md §2.1): 1 MiB chunks → Buffer.indexOf(10) → toString(start, end).
 // A line longer than the cap is never held in memory: the splitter drops its bytes, keeps counting,
 // reports it once with its line number and resumes at the next newline.
+import { flatten } from './flatten.js'
 
 /** Lines above this many bytes are reported as overlong instead of being decoded. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024
@@ -131,6 +132,6 @@ export async function* splitLineBatches(
 }
 
 /** Lines of a byte stream, for building a raw-line prefilter in front of `JSON.parse`. */
-export async function* splitLines(chunks: AsyncIterable<Buffer>, opts: SplitOptions = {}): AsyncGenerator<Line> {
-  for await (const batch of splitLineBatches(chunks, opts)) yield* batch
+export function splitLines(chunks: AsyncIterable<Buffer>, opts: SplitOptions = {}): AsyncIterableIterator<Line> {
+  return flatten(splitLineBatches(chunks, opts))
 }

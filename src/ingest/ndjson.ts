@@ -3,6 +3,7 @@
 import { createLineSplitter, DEFAULT_MAX_LINE_BYTES, type SplitOptions } from './lines.js'
 import { fileChunks } from './stream.js'
 import { notAnObject, unwrapEnvelope } from './unwrap.js'
+import { flatten } from './flatten.js'
 import type { RawRecord, ReadOptions } from './types.js'
 
 /** Turns one line into records (an envelope line can hold several documents). */
@@ -90,15 +91,15 @@ export async function* ndjsonBatches(
 }
 
 /** NDJSON records of a byte stream. */
-export async function* ndjsonRecords(
+export function ndjsonRecords(
   chunks: AsyncIterable<Buffer>,
   file: string,
   opts: NdjsonOptions = {},
-): AsyncGenerator<RawRecord> {
-  for await (const batch of ndjsonBatches(chunks, file, opts)) yield* batch
+): AsyncIterableIterator<RawRecord> {
+  return flatten(ndjsonBatches(chunks, file, opts))
 }
 
 /** Reads one NDJSON file (no format detection, no decompression: see `readFile` in index.ts for that). */
-export function readNdjson(path: string, opts: ReadOptions & NdjsonOptions = {}): AsyncGenerator<RawRecord> {
+export function readNdjson(path: string, opts: ReadOptions & NdjsonOptions = {}): AsyncIterableIterator<RawRecord> {
   return ndjsonRecords(fileChunks(path, opts.signal), path, opts)
 }

@@ -21,6 +21,7 @@
 // references and CDATA are decoded; undefined entities, bad nesting, or an event cut short are reported
 // as malformed records with the byte offset of their `<Event`. Keys such as `__proto__` stay plain data.
 import { SaxesParser, type SaxesTagPlain } from 'saxes'
+import { flatten } from './flatten.js'
 import type { RawRecord } from './types.js'
 
 /** An event larger than this is reported, not parsed. */
@@ -297,6 +298,6 @@ export async function* xmlBatches(chunks: AsyncIterable<Buffer>, file: string, o
 }
 
 /** Event XML records of a byte stream. */
-export async function* xmlRecords(chunks: AsyncIterable<Buffer>, file: string, opts: XmlOptions = {}): AsyncGenerator<RawRecord> {
-  for await (const batch of xmlBatches(chunks, file, opts)) yield* batch
+export function xmlRecords(chunks: AsyncIterable<Buffer>, file: string, opts: XmlOptions = {}): AsyncIterableIterator<RawRecord> {
+  return flatten(xmlBatches(chunks, file, opts))
 }

@@ -6,11 +6,14 @@ import { open, type FileHandle } from 'node:fs/promises'
 import type { RawRecord, ReadOptions } from '../types.js'
 import { parseChunk } from './chunk.js'
 import { CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE, parseFileHeader } from './header.js'
-import { decodeChunksInWorkers } from './workers.js'
+import { createEvtxWorkerPool, decodeChunksInWorkers, type EvtxWorkerPool } from './workers.js'
 
 export interface EvtxReadOptions extends ReadOptions {
-  /** Decode chunks on this many worker threads (0 or absent: on the calling thread). Output order is kept. */
-  readonly workers?: number
+  /**
+   * Decode chunks on worker threads, output still in file order: a number starts (and stops) that many for
+   * this file; a pool from createEvtxWorkerPool is shared across files and left running. 0/absent: no workers.
+   */
+  readonly workers?: number | EvtxWorkerPool
   /** Verify chunk header and record-data CRC32s (default true); mismatches are reported, decoding continues. */
   readonly checksums?: boolean
 }
@@ -78,7 +81,8 @@ export async function* readEvtx(path: string, opts: EvtxReadOptions = {}): Async
   }
   const pending: RawRecord[] = []
   try {
-    const workers = Math.max(0, Math.floor(opts.workers ?? 0))
+    const w = opts.workers ?? 0
+    const workers = typeof w === 'number' ? Math.max(0, Math.floor(w)) : w.size
     const checksums = opts.checksums !== false
     if (workers === 0) {
       for await (const job of chunks(fh, path, true, pending, opts.signal)) {
@@ -89,11 +93,15 @@ export async function* readEvtx(path: string, opts: EvtxReadOptions = {}): Async
         if (opts.signal?.aborted) return
       }
     } else {
-      const results = decodeChunksInWorkers(chunks(fh, path, false, pending, opts.signal), { file: path, workers, checksums })
-      for await (const records of results) {
-        while (pending.length > 0) yield pending.shift()!
-        for (const r of records) yield r
-        if (opts.signal?.aborted) return
+      const pool = typeof w === 'number' ? createEvtxWorkerPool(workers) : w
+      try {
+        for await (const records of decodeChunksInWorkers(chunks(fh, path, false, pending, opts.signal), pool, path, checksums)) {
+          while (pending.length > 0) yield pending.shift()!
+          for (const r of records) yield r
+          if (opts.signal?.aborted) return
+        }
+      } finally {
+        if (typeof w === 'number') await pool.close()
       }
     }
     while (pending.length > 0) yield pending.shift()!

@@ -34,9 +34,10 @@ function textOf(v: Json): string {
 
 /** `__proto__` and friends are element names like any other: define, never assign through the prototype chain. */
 function put(target: Obj, key: string, value: Json, repeats: Repeats): void {
+  // Values are never undefined, so `undefined` here means "not an own key and not inherited" (the fast path).
+  if (target[key] === undefined && key !== '__proto__') { target[key] = value; return }
   if (!Object.hasOwn(target, key)) {
-    if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
-    else target[key] = value
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
     return
   }
   const existing = target[key]!

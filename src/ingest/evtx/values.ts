@@ -65,15 +65,42 @@ function pad2(n: number): string {
   return n < 10 ? '0' + n : String(n)
 }
 
+/** Days since 1970-01-01 → [year, month, day] (proleptic Gregorian; H. Hinnant's civil_from_days). */
+function civil(days: number): [number, number, number] {
+  const z = days + 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const m = mp < 10 ? mp + 3 : mp - 9
+  return [era * 400 + yoe + (m <= 2 ? 1 : 0), m, d]
+}
+
 /** FILETIME → `YYYY-MM-DDTHH:MM:SS.ffffffZ` (microseconds, truncated like evtx_dump). */
 export function filetime(buf: Buffer, pos: number): string {
-  const ft = buf.readBigUInt64LE(pos)
-  const seconds = Number(ft / TEN_MILLION - FILETIME_UNIX_EPOCH_SECONDS)
-  const micros = Number(ft % TEN_MILLION) / 10 | 0
-  const d = new Date(seconds * 1000)
-  if (Number.isNaN(d.getTime())) return ft.toString()
-  const iso = d.toISOString() // YYYY-MM-DDTHH:MM:SS.000Z (or ±YYYYYY-… outside years 0–9999)
-  return iso.slice(0, iso.length - 4) + String(micros).padStart(6, '0') + 'Z'
+  const lo = buf.readUInt32LE(pos)
+  const hi = buf.readUInt32LE(pos + 4)
+  let seconds: number
+  let rest: number
+  if (hi < 0x10000000) {
+    // ft = hi·2³² + lo with 2³² = 429·10⁷ + 4967296: exact in doubles for hi < 2²⁸ (until year 11700).
+    const low = hi * 4967296 + lo
+    seconds = hi * 429 + Math.floor(low / 10000000) - 11644473600
+    rest = low % 10000000
+  } else {
+    const ft = buf.readBigUInt64LE(pos)
+    seconds = Number(ft / TEN_MILLION - FILETIME_UNIX_EPOCH_SECONDS)
+    rest = Number(ft % TEN_MILLION)
+  }
+  const days = Math.floor(seconds / 86400)
+  const sod = seconds - days * 86400
+  const [y, m, d] = civil(days)
+  const micros = (rest / 10) | 0
+  return (y >= 0 && y <= 9999 ? String(y).padStart(4, '0') : String(y)) + '-' + pad2(m) + '-' + pad2(d) + 'T' +
+    pad2((sod / 3600) | 0) + ':' + pad2(((sod % 3600) / 60) | 0) + ':' + pad2(sod % 60) + '.' +
+    String(micros).padStart(6, '0') + 'Z'
 }
 
 function systemtime(buf: Buffer, pos: number): string {

@@ -1,16 +1,11 @@
-// Parallel chunk decoding: chunks are independent (names and templates are chunk-relative), so N worker threads
+// Parallel chunk decoding: chunks are independent (names and templates are chunk-relative), so worker threads
 // decode them while the calling thread reads ahead. Results are yielded strictly in chunk order; at most
-// 2×N chunks are in flight, so memory stays bounded.
+// 2 × pool size chunks are in flight per file, so memory stays bounded. A pool can be created once and shared
+// by many readEvtx calls (worker start-up, especially under tsx, costs far more than a small file).
 
 import { Worker } from 'node:worker_threads'
 import type { RawRecord } from '../types.js'
 import type { ChunkJob } from './reader.js'
-
-export interface WorkerPoolOptions {
-  readonly file: string
-  readonly workers: number
-  readonly checksums: boolean
-}
 
 /** Message to a worker: chunk bytes (transferred) and where they came from. */
 export interface ChunkRequest {
@@ -29,6 +24,14 @@ export interface ChunkResponse {
   readonly error?: string
 }
 
+export interface EvtxWorkerPool {
+  readonly size: number
+  /** Decodes one chunk on a worker; the chunk's bytes are transferred (unusable afterwards). */
+  readonly decode: (file: string, offset: number, bytes: Buffer, checksums: boolean) => Promise<RawRecord[]>
+  /** Terminates the workers; pending decodes reject. */
+  readonly close: () => Promise<void>
+}
+
 /**
  * Compiled (.js) builds start worker.js directly. Under tsx (tests, `npm run vigil`) this module is .ts and
  * Node 20 does not carry tsx's loader into workers, so a tiny bootstrap registers tsx first, then imports
@@ -42,24 +45,30 @@ function spawnWorker(): Worker {
   return new Worker(bootstrap, { eval: true })
 }
 
-interface Pending {
-  readonly notes: readonly RawRecord[]
-  readonly done: Promise<RawRecord[]>
+interface Waiter {
+  readonly resolve: (r: RawRecord[]) => void
+  readonly reject: (e: Error) => void
 }
 
-export async function* decodeChunksInWorkers(jobs: AsyncIterable<ChunkJob>, opts: WorkerPoolOptions): AsyncGenerator<RawRecord[]> {
-  const waiting = new Map<number, { resolve: (r: RawRecord[]) => void; reject: (e: Error) => void }>()
-  const pool: Worker[] = []
+/** Starts `size` decoding workers (at least 1). Close the pool when done, or the process stays alive. */
+export function createEvtxWorkerPool(size: number): EvtxWorkerPool {
+  const n = Math.max(1, Math.floor(size))
+  const waiting = new Map<number, Waiter>()
+  const busy: number[] = new Array<number>(n).fill(0)
+  const owner = new Map<number, number>()
   let failure: Error | undefined
+  let seq = 0
   const fail = (e: Error): void => {
     failure ??= e
     for (const w of waiting.values()) w.reject(e)
     waiting.clear()
   }
-  for (let i = 0; i < opts.workers; i++) {
+  const pool = Array.from({ length: n }, (_, i) => {
     const w = spawnWorker()
     w.on('message', (m: ChunkResponse) => {
       const p = waiting.get(m.seq)
+      busy[i]!--
+      owner.delete(m.seq)
       if (p === undefined) return
       waiting.delete(m.seq)
       if (m.records !== undefined) p.resolve(m.records)
@@ -67,33 +76,47 @@ export async function* decodeChunksInWorkers(jobs: AsyncIterable<ChunkJob>, opts
     })
     w.on('error', (e) => fail(e))
     w.on('exit', (code) => { if (code !== 0) fail(new Error(`EVTX worker exited with code ${code}`)) })
-    pool.push(w)
-  }
-  const queue: Pending[] = []
-  const maxInFlight = opts.workers * 2
-  let seq = 0
-  try {
-    for await (const job of jobs) {
-      if (failure !== undefined) throw failure
+    return w
+  })
+  return {
+    size: n,
+    decode(file, offset, bytes, checksums) {
+      if (failure !== undefined) return Promise.reject(failure)
       const s = seq++
+      let target = 0
+      for (let i = 1; i < n; i++) if (busy[i]! < busy[target]!) target = i
+      busy[target]!++
+      owner.set(s, target)
       const done = new Promise<RawRecord[]>((resolve, reject) => waiting.set(s, { resolve, reject }))
-      done.catch(() => undefined) // rejection is observed when this chunk's turn comes
       const req: ChunkRequest = {
-        seq: s, file: opts.file, offset: job.offset, checksums: opts.checksums,
-        bytes: job.bytes.buffer as ArrayBuffer, byteOffset: job.bytes.byteOffset, length: job.bytes.length,
+        seq: s, file, offset, checksums,
+        bytes: bytes.buffer as ArrayBuffer, byteOffset: bytes.byteOffset, length: bytes.length,
       }
-      pool[s % pool.length]!.postMessage(req, [req.bytes])
-      queue.push({ notes: job.notes, done })
-      while (queue.length >= maxInFlight) {
-        const head = queue.shift()!
-        yield [...head.notes, ...(await head.done)]
-      }
-    }
-    while (queue.length > 0) {
+      pool[target]!.postMessage(req, [req.bytes])
+      return done
+    },
+    async close() {
+      fail(new Error('EVTX worker pool closed'))
+      await Promise.all(pool.map((w) => w.terminate()))
+    },
+  }
+}
+
+/** Decodes a file's chunks on the pool, yielding each chunk's notes and records in file order. */
+export async function* decodeChunksInWorkers(jobs: AsyncIterable<ChunkJob>, pool: EvtxWorkerPool, file: string, checksums: boolean): AsyncGenerator<RawRecord[]> {
+  const queue: { notes: readonly RawRecord[]; done: Promise<RawRecord[]> }[] = []
+  const maxInFlight = pool.size * 2
+  for await (const job of jobs) {
+    const done = pool.decode(file, job.offset, job.bytes, checksums)
+    done.catch(() => undefined) // observed when this chunk's turn comes
+    queue.push({ notes: job.notes, done })
+    while (queue.length >= maxInFlight) {
       const head = queue.shift()!
       yield [...head.notes, ...(await head.done)]
     }
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()))
+  }
+  while (queue.length > 0) {
+    const head = queue.shift()!
+    yield [...head.notes, ...(await head.done)]
   }
 }
