@@ -88,3 +88,21 @@ export function sampleReport(): ReportInput {
     run: { generatedAt: '2026-11-29T00:00:00.000Z', inputs: ['samples/'], events: 42, files: 3, rules: 2, seconds: 0.5 },
   }
 }
+
+/** Minimal RFC 4180 parser (quoted fields, doubled quotes, CRLF). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let cell = ''
+  let inQuotes = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (inQuotes) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++ } else if (c === '"') inQuotes = false
+      else cell += c
+    } else if (c === '"') inQuotes = true
+    else if (c === ',') { row.push(cell); cell = '' } else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++ } else cell += c
+  }
+  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row) }
+  return rows
+}

@@ -1,25 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { renderCsv, renderJson, renderNdjson, buildNavigatorLayer, renderTable, renderHtml, csvCell, tacticShortName, jsonForScript, groupAlerts } from './index.js'
-import { sampleReport } from './fixtures.test-helpers.js'
-
-/** Minimal RFC 4180 parser (quoted fields, doubled quotes, CRLF). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let cell = ''
-  let inQuotes = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (inQuotes) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++ } else if (c === '"') inQuotes = false
-      else cell += c
-    } else if (c === '"') inQuotes = true
-    else if (c === ',') { row.push(cell); cell = '' } else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++ } else cell += c
-  }
-  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row) }
-  return rows
-}
+import { parseCsv, sampleReport } from './fixtures.test-helpers.js'
 
 test('groupAlerts folds building blocks under their shell, in stage order', () => {
   const groups = groupAlerts(sampleReport().alerts)
