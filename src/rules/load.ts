@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import type { AlertRule } from '../alerts/index.js'
 import type { CompiledQuery } from '../eql/compiled.js'
-import type { FieldTypes } from '../eql/fieldtypes.js'
+import { defaultFieldTypes, type FieldTypes } from '../eql/fieldtypes.js'
 import type { Query } from '../eql/ast.js'
 import type { RuleError, RuleWarning } from './errors.js'
 import { parseExceptionText } from './exception-files.js'
@@ -82,6 +82,8 @@ export function loadRules(paths: readonly string[], opts: LoadOptions = {}): Loa
   const skipped: SkippedFile[] = []
   let files = 0
   const seen = new Map<string, string>()
+  // Field types are built once for the whole load, not per rule.
+  const shared: LoadOptions = { ...opts, fieldTypes: opts.fieldTypes ?? defaultFieldTypes() }
   for (const path of paths) {
     const { tomlFiles, versions, error } = collect(path)
     if (error) { errors.push(error); continue }
@@ -93,7 +95,7 @@ export function loadRules(paths: readonly string[], opts: LoadOptions = {}): Loa
         errors.push({ code: 'io', file, message: (e as Error).message })
         continue
       }
-      const r = loadRuleText(text, file, { ...opts, ...(versionMap ? { versions: versionMap } : {}) })
+      const r = loadRuleText(text, file, { ...shared, ...(versionMap ? { versions: versionMap } : {}) })
       warnings.push(...r.warnings)
       if (r.skipped) { skipped.push(r.skipped); continue }
       if (!r.rule) { errors.push(...r.errors); continue }

@@ -4,7 +4,7 @@ import { parse as parseToml, TomlError } from 'smol-toml'
 import type { z } from 'zod'
 import { FORBIDDEN_RULE_KEYS, KNOWN_KEYS, ruleFileSchema, type RuleFile } from './schema.js'
 import { fieldPath, type RuleError, type RuleWarning } from './errors.js'
-import { indexTomlLines, type TomlLines } from './toml-lines.js'
+import { lazyTomlLines, type TomlLines } from './toml-lines.js'
 
 export type ParsedRuleFile =
   | { readonly ok: true; readonly rule: RuleFile; readonly warnings: readonly RuleWarning[]; readonly lines: TomlLines }
@@ -30,7 +30,7 @@ export function parseRuleText(text: string, file: string): ParsedRuleFile {
 
 /** Validate an already-parsed TOML document; `text` is used only to find the lines of keys. */
 export function validateRuleDocument(doc: unknown, text: string, file: string): ParsedRuleFile {
-  const lines = indexTomlLines(text)
+  const lines = lazyTomlLines(text)
   const at = (path: readonly PropertyKey[]): { line?: number; column?: number } => {
     const found = lines.locate(path.filter((p): p is string | number => typeof p !== 'symbol'))
     return found ? { line: found.position.line, column: found.position.column } : {}
@@ -62,6 +62,9 @@ export function validateRuleDocument(doc: unknown, text: string, file: string): 
   if (errors.length > 0) return { ok: false, errors, warnings }
 
   const rule = parsed.data.rule
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(rule.rule_id)) {
+    warnings.push({ code: 'schema', file, ...at(['rule', 'rule_id']), field: 'rule.rule_id', message: `${rule.rule_id} is not a canonical UUID` })
+  }
   const [lo, hi] = RISK_RANGES[rule.severity]
   if (rule.risk_score < lo || rule.risk_score > hi) {
     warnings.push({ code: 'schema', file, ...at(['rule', 'risk_score']), field: 'rule.risk_score',

@@ -11,7 +11,9 @@ const severity = z.enum(SEVERITIES)
 const nonEmpty = z.string().min(1)
 /** `YYYY/MM/DD`, as the repository writes dates. */
 const repoDate = z.string().regex(/^\d{4}\/\d{2}\/\d{2}$/, 'expected a date written YYYY/MM/DD')
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID')
+// The repository validates with marshmallow's Regexp, which anchors only at the start (re.match), so an id
+// with extra trailing characters is accepted upstream (one production rule has a 13-digit last group).
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i, 'expected a UUID')
 const riskScore = z.number().int().min(0).max(100)
 /** Opaque value: defined by Elastic, not interpreted by vigil. */
 const opaque = z.unknown()

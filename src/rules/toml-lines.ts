@@ -16,6 +16,13 @@ export interface TomlLines {
 const SEP = '\u0000'
 const join = (path: readonly (string | number)[]): string => path.map(String).join(SEP)
 
+/** A TomlLines that scans the text only when first asked (most files never have an error to place). */
+export function lazyTomlLines(text: string): TomlLines {
+  let index: TomlLines | null = null
+  const get = (): TomlLines => (index ??= indexTomlLines(text))
+  return { locate: (path) => get().locate(path), valueStart: (path) => get().valueStart(path) }
+}
+
 /** Index the keys of a TOML text by path. Never throws: unknown syntax is skipped. */
 export function indexTomlLines(text: string): TomlLines {
   const positions = new Map<string, KeyPosition>()
