@@ -136,10 +136,29 @@ test('export envelopes: ES _search response, Splunk export rows, evtx_dump -o js
   assert.deepEqual(es.map((r) => (r.kind === 'record' ? (r.raw as { event: { code: string } }).event.code : r.reason)), ['1', '3'])
 
   const splunk = await collect([join(FIXTURES, 'splunk-export.ndjson')])
-  assert.deepEqual(splunk.map((r) => [r.kind, r.source.line, r.kind === 'record' ? (r.raw as { EventCode: string }).EventCode : '']), [
+  assert.deepEqual(splunk.slice(0, 3).map((r) => [r.kind, r.source.line, r.kind === 'record' ? (r.raw as { EventCode: string }).EventCode : '']), [
     ['record', 1, '4688'],
     ['record', 2, '4689'],
     ['record', 3, '4624'],
+  ])
+  // An XmlWinEventLog row: its `_raw` XML is the event.
+  assert.deepEqual(splunk.slice(3).map((r) => [r.kind, r.source.line, r.kind === 'record' ? r.raw : r.reason]), [
+    [
+      'record',
+      4,
+      {
+        Event: {
+          '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' },
+          System: {
+            Provider: { '#attributes': { Name: 'Microsoft-Windows-Security-Auditing', Guid: '{54849625-5478-4994-a5ba-3e3b0328c30d}' } },
+            EventID: '4688',
+            Channel: 'Security',
+            Computer: 'WS01.corp.example.com',
+          },
+          EventData: { NewProcessName: 'C:\\Windows\\System32\\wbem\\WMIC.exe' },
+        },
+      },
+    ],
   ])
 
   const dump = await collect([join(FIXTURES, 'evtx_dump-records.txt')])

@@ -1,7 +1,10 @@
 // Export envelopes around the documents we want: Elasticsearch search hits (`_source`), a whole
 // `_search` response (`hits.hits`), Splunk search exports (`{"preview":…,"result":{…}}` per line from
-// `search/jobs/export?output_mode=json`, or `{"results":[…]}` from `…/results?output_mode=json`).
+// `search/jobs/export?output_mode=json`, or `{"results":[…]}` from `…/results?output_mode=json`; a row
+// whose `_raw` is Windows Event XML becomes that event in the evtx_dump shape).
 // Documents are returned as parsed; nothing is merged or copied, so `__proto__` keys stay plain data.
+
+import { parseEventXml } from './xml.js'
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -22,8 +25,8 @@ export function unwrapEnvelope(doc: Record<string, unknown>): unknown[] | undefi
     return undefined
   }
   if (Object.hasOwn(doc, 'preview')) {
-    if (isObject(doc.result)) return [doc.result]
-    if (Array.isArray(doc.results)) return doc.results
+    if (isObject(doc.result)) return [splunkEvent(doc.result)]
+    if (Array.isArray(doc.results)) return doc.results.map((r: unknown) => (isObject(r) ? splunkEvent(r) : r))
     // `{"preview":true,"lastrow":true}` and message-only rows carry no event.
     if (!Object.hasOwn(doc, 'result') && !Object.hasOwn(doc, 'results') && (Object.hasOwn(doc, 'lastrow') || Object.hasOwn(doc, 'messages'))) return []
   }
@@ -35,4 +38,16 @@ export function notAnObject(v: unknown): string | undefined {
   if (isObject(v)) return undefined
   const kind = v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`
   return `expected a JSON object, found ${kind}`
+}
+
+/**
+ * A Splunk row of sourcetype XmlWinEventLog carries the original event as XML in `_raw`; that is the
+ * lossless form (Splunk's extracted fields are renamed and partial), so it becomes the evtx_dump shape.
+ * Other rows (classic WinEventLog text, already-extracted fields) are passed on as they are.
+ */
+function splunkEvent(row: Record<string, unknown>): unknown {
+  const raw = row._raw
+  if (typeof raw !== 'string' || !raw.trimStart().startsWith('<Event')) return row
+  const parsed = parseEventXml(raw)
+  return parsed.ok ? parsed.event : row
 }
