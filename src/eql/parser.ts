@@ -45,15 +45,15 @@ function run<T>(text: string, parseTop: (cx: Cursor) => T, check: (value: T) => 
   return { ok: true, value }
 }
 
-/** Order errors by position and drop duplicates (the lexer and the parser may report the same spot). */
+/**
+ * Order errors by position and drop duplicates: the same message over overlapping spans (the lexer and the
+ * parser, or the parser and the validator, may report one problem twice).
+ */
 function tidy(errors: readonly EqlError[]): EqlError[] {
-  const seen = new Set<string>()
   const out: EqlError[] = []
   for (const e of [...errors].sort((a, b) => a.span.start - b.span.start)) {
-    const key = `${e.span.start}:${e.message}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    out.push(e)
+    const twin = out.some((o) => o.message === e.message && o.span.start <= e.span.end && e.span.start <= o.span.end)
+    if (!twin) out.push(e)
   }
   return out
 }
@@ -123,7 +123,6 @@ function parseMaxspan(cx: Cursor): Maxspan {
   }
   cx.next()
   const value = num.value ?? 0
-  if (value <= 0) cx.report('syntax', `A positive maxspan value is required; found [${value}]`, span(num.start, num.end))
   const unit = cx.peek()
   if (unit.kind !== 'word' || RESERVED_WORDS.has(unit.text)) {
     cx.fail('syntax', `No time unit specified, did you mean [s] as in [${num.text}s]?`, span(num.start, num.end),

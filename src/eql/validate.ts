@@ -24,8 +24,11 @@ export function validate(q: Query): EqlError[] {
       base.keys.forEach((k) => checkExpr(k, errors))
       const all = base.until ? [...base.terms, base.until] : base.terms
       all.forEach((t) => checkTerm(t, errors))
+      if (base.maxspan && !(Number.isInteger(base.maxspan.value) && base.maxspan.value > 0)) {
+        report(errors, 'syntax', `A positive maxspan value is required; found [${base.maxspan.value}]`, base.maxspan.span)
+      }
       for (const t of base.terms) {
-        if (t.runs < 1) report(errors, 'syntax', `A positive runs value is required; found [${t.runs}]`, t.span)
+        if (!Number.isInteger(t.runs) || t.runs < 1) report(errors, 'syntax', `A positive runs value is required; found [${t.runs}]`, t.span)
         else if (t.runs > MAX_RUNS) report(errors, 'syntax', `A query cannot be repeated more than ${MAX_RUNS} times; found [${t.runs}]`, t.span)
       }
       const missing = base.terms.filter((t) => t.isMissing)
