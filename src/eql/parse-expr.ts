@@ -3,7 +3,7 @@
 import type { ArithOp, CompareOp, Expr, Field, Literal, Span } from './ast.js'
 import { RESERVED_WORDS, type Cursor } from './cursor.js'
 import type { Token } from './lexer.js'
-import { ENDGAME_ONLY_FUNCTIONS, lookupFunction } from './signatures.js'
+import { ENDGAME_ONLY_FUNCTIONS, lookupFunction, similarFunctions } from './signatures.js'
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>='])
 /** Words that start an Endgame lineage clause: `descendant of [...]`. */
@@ -275,7 +275,9 @@ function parseCall(cx: Cursor): Expr {
   const sig = lookupFunction(name.text)
   if (!sig) {
     const hint = ENDGAME_ONLY_FUNCTIONS.get(name.text.toLowerCase())
-    cx.report('unknown-function', `Unknown function [${name.text}]`, span(name.start, name.end), hint)
+    const similar = hint === undefined ? similarFunctions(name.text) : []
+    const didYouMean = similar.length === 0 ? '' : similar.length === 1 ? `, did you mean [${similar[0]}]?` : `, did you mean any of [${similar.join(', ')}]?`
+    cx.report('unknown-function', `Unknown function [${name.text}]${didYouMean}`, span(name.start, name.end), hint)
     // Stand in with a null literal so the rest of the query is still checked.
     return { kind: 'literal', type: 'null', value: null, span: callSpan }
   }

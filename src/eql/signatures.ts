@@ -59,6 +59,30 @@ export function lookupFunction(name: string): FunctionSignature | undefined {
   return BY_LOWER_NAME.get(name.toLowerCase())
 }
 
+/** Known functions within edit distance 2 of `name` (case-insensitive), for "did you mean" messages. */
+export function similarFunctions(name: string): FunctionName[] {
+  const lower = name.toLowerCase()
+  return FUNCTION_SIGNATURES.filter((s) => editDistance(lower, s.name.toLowerCase(), 2) <= 2).map((s) => s.name)
+}
+
+/** Levenshtein distance, giving up (returning max + 1) once it must exceed `max`. */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i]
+    let rowMin = i
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+      cur.push(v)
+      if (v < rowMin) rowMin = v
+    }
+    if (rowMin > max) return max + 1
+    prev = cur
+  }
+  return prev[b.length]!
+}
+
 /** The spec of argument `index` (0-based), or undefined past the end of a fixed-arity function. */
 export function argSpec(sig: FunctionSignature, index: number): ArgSpec | undefined {
   return index < sig.args.length ? sig.args[index] : sig.rest

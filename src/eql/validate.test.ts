@@ -19,6 +19,8 @@ describe('validator: rejects what Elasticsearch rejects', () => {
     ['process where a regex true', 'type', 'Pattern of [regex] must be [string], found value [true] type [boolean]', 'line 1:23', null],
     // functions
     ['process where foo(a) == 1', 'unknown-function', 'Unknown function [foo]', 'line 1:15', null],
+    ['process where startwith(a, "x")', 'unknown-function', 'Unknown function [startwith], did you mean [startsWith]?', 'line 1:15', null],
+    ['process where len(a) == 1', 'unknown-function', 'Unknown function [len]', 'line 1:15', null],
     ['process where arrayContains(a, "x")', 'unknown-function', 'Unknown function [arrayContains]', 'line 1:15', 'Endgame-only'],
     ['process where wildcard(a, "x*")', 'unknown-function', 'Unknown function [wildcard]', 'line 1:15', 'field : "pattern*"'],
     ['process where match(a, "x.*")', 'unknown-function', 'Unknown function [match]', 'line 1:15', 'regex'],
