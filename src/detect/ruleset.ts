@@ -10,7 +10,7 @@ import type { CompiledQuery } from '../eql/compiled.js'
 import type { EventRecord, QueryResult } from './types.js'
 import { createRunner, type Runner } from './runner.js'
 import {
-  buildEventAlert, buildSequenceAlerts, createSuppressor,
+  alertField, buildEventAlert, buildSequenceAlerts, createSuppressor,
   type Alert, type AlertDecision, type AlertRule, type Suppressor,
 } from '../alerts/index.js'
 
@@ -115,6 +115,8 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
       : null
     const onResult = (r: QueryResult): void => {
       slot.results++
+      // Kibana's loop guard: a match on an alert this same rule produced would feed on itself.
+      if (isOwnAlert(rule, r)) return
       const alerts = toAlerts(rule, r, build)
       if (suppressor) suppressor.offer(alerts, resultTime(r))
       else emitAll(slot, alerts)
@@ -209,6 +211,11 @@ function toAlerts(rule: RuleSetRule, r: QueryResult, build: { now?: () => Date }
   if (r.kind === 'event') return [buildEventAlert(rule.alertRule, r.record, rule.overrides([r.record.event]), build)]
   const decision = rule.overrides(r.members.map((m) => m?.event ?? null))
   return buildSequenceAlerts(rule.alertRule, r.members, decision, build)
+}
+
+function isOwnAlert(rule: RuleSetRule, r: QueryResult): boolean {
+  const members = r.kind === 'event' ? [r.record] : r.members
+  return members.some((m) => m !== null && alertField(m.event as Alert, 'kibana.alert.rule.rule_id') === rule.ruleId)
 }
 
 function resultTime(r: QueryResult): number | null {
