@@ -218,7 +218,8 @@ export function compileIn(
     }
   }
   const hasNull = list.some((o) => o.constant?.value === null)
-  const literals = list.map((o) => o.constant?.value).filter((x): x is Scalar => x !== null && x !== undefined && !Array.isArray(x))
+  const present = list.filter((o) => o.constant !== undefined && o.constant.value !== null && !Array.isArray(o.constant.value))
+  const literals = present.map((o) => o.constant?.value as Scalar)
   const miss = hasNull ? null : false
   if (isCaseInsensitive) {
     const folded = new Set(literals.map((l) => foldCase(scalarToString(l, 'any') as string)))
@@ -239,7 +240,7 @@ export function compileIn(
       return miss
     }))
   }
-  const tests = literals.map((l) => equalityTest(value, l, span, sink))
+  const tests = present.map((o) => equalityTest(value, o.constant?.value as Scalar, o.span, sink))
   return wrap((x) => anyOf(x, (s) => {
     for (const t of tests) if (t(s) === true) return true
     return miss

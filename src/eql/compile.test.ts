@@ -126,7 +126,7 @@ describe('compile errors are values with spans', () => {
   // [expression, code, message part, offending text]
   const cases: [string, string, string, string][] = [
     ['source.ip == "nope"', 'type', 'is not an IP string literal', '"nope"'],
-    ['source.ip in ("::1", "nope")', 'type', 'is not an IP string literal', ''],
+    ['source.ip in ("::1", "nope")', 'type', 'is not an IP string literal', '"nope"'],
     ['@timestamp > "yesterday"', 'type', 'failed to parse date', '"yesterday"'],
     ['process.pid == "abc"', 'type', 'cannot compare a number', '"abc"'],
     ['s regex "a&b"', 'unsupported', 'intersection', '"a&b"'],

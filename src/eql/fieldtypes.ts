@@ -219,7 +219,12 @@ function walkProperties(
           errors.push({ at: subHere, message: `sub-field [${field}.${subName}] needs a "type"` })
           continue
         }
-        out.set(`${field}.${subName}`, fieldType(own(subDef, 'type') as string, subDef, `${field}.${subName}`, subHere, errors))
+        const subType = fieldType(own(subDef, 'type') as string, subDef, `${field}.${subName}`, subHere, errors)
+        out.set(`${field}.${subName}`, subType)
+        // EQL compares a text field through its keyword sub-field, so that sub-field's ignore_above applies
+        if (t.kind === 'text' && subType.kind === 'keyword' && subType.ignoreAbove !== undefined && !out.get(field)?.ignoreAbove) {
+          out.set(field, { ...t, ignoreAbove: subType.ignoreAbove })
+        }
       }
     }
   }
