@@ -4,6 +4,7 @@ import { copyOwn, isObject, own, type Obj } from './obj.js'
 import { epochToIso, toIsoMs } from './time.js'
 import type { HostFields } from './host.js'
 import type { NormalizerOptions, WindowsRecord } from './types.js'
+import { rest, type EventData } from './eventdata.js'
 
 export const ECS_VERSION = '8.11.0'
 
@@ -20,28 +21,32 @@ export interface Draft {
   readonly out: Obj
   readonly event: Obj
   readonly winlog: Obj
-  /** EventData still unmapped; what is left ends in `winlog.event_data`. */
-  readonly data: Record<string, string>
+  /** EventData; what the mapper does not move ends in `winlog.event_data`. */
+  readonly data: EventData
+  /** System/TimeCreated as ISO (event.created for Sysmon), parsed once. */
+  readonly created: string | undefined
   readonly rec: WindowsRecord
   notes?: string[]
 }
 
 // Winlogbeat renders System/Level as text; Elastic's pipelines move it to log.level.
-const LEVELS = ['information', 'critical', 'error', 'warning', 'information', 'verbose']
+// Shared and frozen: identical in every event.
+const LOG_LEVELS = ['information', 'critical', 'error', 'warning', 'information', 'verbose'].map((level) => Object.freeze({ level }))
+const ECS = Object.freeze({ version: ECS_VERSION })
 
-// Audit keyword bits as Winlogbeat renders them (winlog.keywords), from which event.outcome derives.
-const AUDIT_FAILURE = 0x10n << 48n
-const AUDIT_SUCCESS = 0x20n << 48n
-
+// Audit keyword bits as Winlogbeat renders them (winlog.keywords), from which event.outcome derives:
+// 0x0010000000000000 Audit Failure, 0x0020000000000000 Audit Success (bits 52 and 53).
 export function auditKeywords(keywords: WindowsRecord['keywords']): string[] | undefined {
   if (keywords === undefined) return undefined
   if (typeof keywords !== 'string') return keywords.length > 0 ? [...keywords] : undefined
-  if (!/^0x[0-9a-fA-F]{1,16}$/.test(keywords)) return undefined
-  const mask = BigInt(keywords)
+  // Only masks with bit 52 or 53 can carry audit keywords: test those digits before validating the rest.
+  if (keywords.length !== 18 || keywords.charCodeAt(0) !== 48) return undefined
+  const top = parseInt(keywords.slice(2, 6), 16)
+  if (!(top & 0x30) || !/^0[xX][0-9a-fA-F]{16}$/.test(keywords)) return undefined
   const out: string[] = []
-  if (mask & AUDIT_SUCCESS) out.push('Audit Success')
-  if (mask & AUDIT_FAILURE) out.push('Audit Failure')
-  return out.length > 0 ? out : undefined
+  if (top & 0x20) out.push('Audit Success')
+  if (top & 0x10) out.push('Audit Failure')
+  return out
 }
 
 export function timestampOf(rec: WindowsRecord): string | undefined {
@@ -64,10 +69,14 @@ export function buildBase(rec: WindowsRecord, cx: MapContext): Draft {
   else if (doc !== undefined && typeof out['@timestamp'] === 'string') {
     out['@timestamp'] = toIsoMs(out['@timestamp'] as string) ?? out['@timestamp']
   }
-  out.ecs = { version: ECS_VERSION }
+  out.ecs = ECS
 
-  const level = typeof rec.level === 'number' ? LEVELS[rec.level] : rec.level
-  if (level !== undefined) out.log = { ...(isObject(out.log) ? (out.log as Obj) : {}), level: level.toLowerCase() }
+  if (doc === undefined) {
+    if (typeof rec.level === 'number') { const log = LOG_LEVELS[rec.level]; if (log !== undefined) out.log = log }
+    else if (typeof rec.level === 'string') out.log = { level: rec.level.toLowerCase() }
+  } else if (typeof rec.level === 'string') {
+    out.log = { ...(isObject(out.log) ? (out.log as Obj) : {}), level: rec.level.toLowerCase() }
+  }
 
   setHost(out, rec, cx)
 
@@ -97,7 +106,7 @@ export function buildBase(rec: WindowsRecord, cx: MapContext): Draft {
     if (rec.userData !== undefined) winlog.user_data = rec.userData
     if (rec.message !== undefined) out.message = rec.message
   }
-  return { out, event, winlog, data: rec.eventData, rec }
+  return { out, event, winlog, data: rec.eventData, created: ts, rec }
 }
 
 /** host.* from the originating computer (offline sources, WEF), or the shipping agent's when it is that computer. */
@@ -137,9 +146,9 @@ function sameMachine(host: Obj, computer: string): boolean {
   return typeof name !== 'string' || firstLabel(name) === firstLabel(computer)
 }
 
-/** Moves what is left of EventData under winlog.event_data (Elastic drops it when empty). */
-export function finish(d: Draft): Obj {
-  // The map has a null prototype (its keys came from input) and is handed over as is: no copy.
-  for (const _ in d.data) { d.winlog.event_data = d.data; break }
+/** Puts what is left of EventData under winlog.event_data (Elastic drops it when empty). */
+export function finish(d: Draft, removed?: ReadonlySet<string>): Obj {
+  const left = rest(d.data, removed)
+  if (left !== undefined) d.winlog.event_data = left
   return d.out
 }

@@ -28,9 +28,13 @@ export function createHostResolver(overrides: Readonly<Record<string, string>> =
   const byLower = new Map<string, string>()
   for (const [k, v] of Object.entries(overrides)) byLower.set(k.toLowerCase(), v)
   const cache = new Map<string, HostFields>()
+  // Records come in runs from one computer (an EVTX file is one machine's log): check the last one first.
+  let lastComputer = ''
+  let last: HostFields | undefined
   return (computer) => {
+    if (computer === lastComputer && last !== undefined) return last
     let h = cache.get(computer)
-    if (h !== undefined) return h
+    if (h !== undefined) { lastComputer = computer; last = h; return h }
     const lower = computer.toLowerCase()
     const dot = computer.indexOf('.')
     // Shared by every event of the computer, so frozen: a consumer cannot change another event's host.
@@ -43,6 +47,8 @@ export function createHostResolver(overrides: Readonly<Record<string, string>> =
     // Bounded: a hunt sees a handful of computers; a hostile input must not grow memory without limit.
     if (cache.size >= 10_000) cache.clear()
     cache.set(computer, h)
+    lastComputer = computer
+    last = h
     return h
   }
 }

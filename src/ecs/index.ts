@@ -4,7 +4,7 @@ import { buildBase, finish, type MapContext } from './base.js'
 import { createHostResolver } from './host.js'
 import { recognize } from './recognize.js'
 import { mapSecurity } from './security.js'
-import { mapSysmon } from './sysmon.js'
+import { mapSysmon, SYSMON_REMOVED } from './sysmon.js'
 import type { Normalized, Normalizer, NormalizerOptions } from './types.js'
 
 export type { EcsEvent, Normalized, Normalizer, NormalizerOptions, NormalizeStatus, WindowsRecord, ArgsSplitter4688 } from './types.js'
@@ -12,8 +12,9 @@ export { splitArgvW, splitNaive } from './argv.js'
 export { canonicalIp } from './ip.js'
 export { uuidV5Dns } from './host.js'
 
-const SYSMON_PROVIDER = 'microsoft-windows-sysmon'
-const SECURITY_PROVIDER = 'microsoft-windows-security-auditing'
+const SYSMON_PROVIDER = 'Microsoft-Windows-Sysmon'
+const SYSMON_CHANNEL = 'microsoft-windows-sysmon/operational'
+const SECURITY_PROVIDER = 'Microsoft-Windows-Security-Auditing'
 
 /** A normalizer with per-run state (host.* cache by computer name) and options. */
 export function createNormalizer(options: NormalizerOptions = {}): Normalizer {
@@ -40,37 +41,42 @@ export function normalize(raw: unknown): Normalized {
 function normalizeWith(raw: unknown, cx: MapContext): Normalized {
   const r = recognize(raw)
   if (r.kind === 'invalid') return { event: {}, status: 'invalid', reason: r.reason }
-  if (r.kind === 'ecs') return { event: r.doc, status: 'ecs', ...ecsLabels(r.doc) }
+  if (r.kind === 'ecs') return ecsResult(r.doc)
   const rec = r.record
   const d = buildBase(rec, cx)
-  const provider = rec.provider.toLowerCase()
-  const channel = rec.channel?.toLowerCase()
-  let mapped: boolean
-  if (provider === SYSMON_PROVIDER || (provider === '' && channel === 'microsoft-windows-sysmon/operational')) {
+  const provider = rec.provider
+  let mapped = false
+  let removed: ReadonlySet<string> | undefined
+  if (isProvider(provider, SYSMON_PROVIDER, rec.channel, SYSMON_CHANNEL)) {
     mapped = mapSysmon(d)
-  } else if (provider === SECURITY_PROVIDER || (provider === '' && channel === 'security')) {
+    if (mapped) removed = SYSMON_REMOVED
+  } else if (isProvider(provider, SECURITY_PROVIDER, rec.channel, 'security')) {
     mapped = mapSecurity(d, cx)
-  } else {
-    mapped = false
   }
-  const event = finish(d)
-  const base = { event, provider: rec.provider || rec.channel || undefined, code: rec.eventId }
-  const withNotes = d.notes !== undefined ? { ...base, notes: d.notes } : base
-  return mapped
-    ? { ...withNotes, status: 'mapped' }
-    : { ...withNotes, status: 'unmapped', reason: `no ECS mapping for ${rec.provider || rec.channel || 'unknown provider'} event ${rec.eventId}` }
+  const event = finish(d, removed)
+  const label = provider || rec.channel || undefined
+  if (mapped) return d.notes === undefined ? { event, status: 'mapped', provider: label, code: rec.eventId } : { event, status: 'mapped', provider: label, code: rec.eventId, notes: d.notes }
+  return { event, status: 'unmapped', provider: label, code: rec.eventId, reason: `no ECS mapping for ${label ?? 'unknown provider'} event ${rec.eventId}` }
 }
 
-/** provider/code of an ECS document for the run summary (event.provider/event.code, nested or dotted). */
-function ecsLabels(doc: Record<string, unknown>): { provider?: string; code?: string } {
+/** Routes by System/Provider (any case), or by channel when the provider is missing (reference §10). */
+function isProvider(provider: string, name: string, channel: string | undefined, channelName: string): boolean {
+  if (provider !== '') return provider === name || provider.toLowerCase() === name.toLowerCase()
+  return channel !== undefined && channel.toLowerCase() === channelName
+}
+
+/** ECS input as is, labelled for the run summary by event.provider/event.code (nested or dotted). */
+function ecsResult(doc: Record<string, unknown>): Normalized {
   const ev = Object.hasOwn(doc, 'event') ? doc.event : undefined
   const get = (k: string): unknown =>
     typeof ev === 'object' && ev !== null && Object.hasOwn(ev, k) ? (ev as Record<string, unknown>)[k]
       : Object.hasOwn(doc, 'event.' + k) ? doc['event.' + k] : undefined
   const provider = get('provider') ?? get('dataset') ?? get('module')
   const code = get('code') ?? get('action')
-  const out: { provider?: string; code?: string } = {}
-  if (typeof provider === 'string') out.provider = provider
-  if (typeof code === 'string' || typeof code === 'number') out.code = String(code)
-  return out
+  return {
+    event: doc,
+    status: 'ecs',
+    provider: typeof provider === 'string' ? provider : undefined,
+    code: typeof code === 'string' || typeof code === 'number' ? String(code) : undefined,
+  }
 }

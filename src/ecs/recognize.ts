@@ -4,6 +4,7 @@
 import { isObject, own, ownPath, setOwn, type Obj } from './obj.js'
 import { isAbsent, renderValue, toInt } from './values.js'
 import type { WindowsRecord } from './types.js'
+import { eventData, type EventData } from './eventdata.js'
 
 export type Recognized =
   | { readonly kind: 'ecs'; readonly doc: Obj }
@@ -13,12 +14,16 @@ export type Recognized =
 /** Classifies one parsed record. Never throws on any JSON value. */
 export function recognize(raw: unknown): Recognized {
   if (!isObject(raw)) return { kind: 'invalid', reason: `expected a JSON object, found ${describe(raw)}` }
+  // Fixed names absent from Object.prototype are read directly (an own-check per probe costs time on
+  // every record); keys of the input are never used to index our objects here.
+  const ev = raw.Event
+  if (isObject(ev) && isObject(ev.System)) return fromEvtxJson(ev) // evtx_dump: the common case first
   let doc = raw
   // Envelopes: an Elasticsearch hit, a Splunk export row, a Chainsaw hunt hit.
-  const source = own(doc, '_source')
+  const source = doc._source
   if (isObject(source)) doc = source
   else {
-    const result = own(doc, 'result')
+    const result = doc.result
     if (isObject(result) && Object.hasOwn(doc, 'preview')) doc = result
     else {
       const data = ownPath(doc, 'document', 'data')
@@ -27,13 +32,13 @@ export function recognize(raw: unknown): Recognized {
   }
   if (hasEcsCategory(doc)) return { kind: 'ecs', doc }
 
-  const winlog = own(doc, 'winlog')
+  const winlog = doc.winlog
   if (isObject(winlog) && (Object.hasOwn(winlog, 'event_id') || Object.hasOwn(winlog, 'event_data'))) {
     return fromWinlogbeat(doc, winlog)
   }
-  const event = own(doc, 'Event')
-  if (isObject(event) && isObject(own(event, 'System'))) return fromEvtxJson(event)
-  if (isObject(own(doc, 'System'))) return fromEvtxJson(doc)
+  const event = doc.Event
+  if (isObject(event) && isObject(event.System)) return fromEvtxJson(event)
+  if (isObject(doc.System)) return fromEvtxJson(doc)
   if (Object.hasOwn(doc, 'Event.System.EventID') || Object.hasOwn(doc, 'System.EventID')) return fromEvtxJson(unflatten(doc))
   if (Object.hasOwn(doc, 'EventID') || Object.hasOwn(doc, 'EventCode') || Object.hasOwn(doc, 'EventId')) return fromFlat(doc)
   // Any other document with a timestamp is taken as ECS without categorization (generic rules may use it).
@@ -57,8 +62,8 @@ function hasEcsCategory(doc: Obj): boolean {
 /** An XML attribute in evtx_dump (`#attributes`) or xmltodict (`@Name`) rendering. */
 function attr(el: unknown, name: string): unknown {
   if (!isObject(el)) return undefined
-  const attrs = own(el, '#attributes')
-  if (isObject(attrs) && Object.hasOwn(attrs, name)) return attrs[name]
+  const attrs = el['#attributes']
+  if (isObject(attrs)) { const v = attrs[name]; if (v !== undefined) return v }
   return own(el, '@' + name)
 }
 
@@ -68,37 +73,37 @@ function text(v: unknown): string | undefined {
 }
 
 function fromEvtxJson(event: Obj): Recognized {
-  const sys = own(event, 'System') as Obj
-  const provider = own(sys, 'Provider')
+  const sys = event.System as Obj
+  const provider = sys.Provider
   const providerName = text(attr(provider, 'Name')) ?? text(attr(provider, 'EventSourceName')) ?? (typeof provider === 'string' ? provider : undefined)
-  const idRaw = own(sys, 'EventID')
+  const idRaw = sys.EventID
   const id = toInt(isObject(idRaw) ? own(idRaw, '#text') : idRaw)
   if (id === undefined) return { kind: 'invalid', reason: 'System/EventID missing or not a number' }
-  const channel = text(own(sys, 'Channel'))
+  const channel = text(sys.Channel)
   if (providerName === undefined && channel === undefined) return { kind: 'invalid', reason: 'System/Provider and System/Channel both missing' }
 
-  const { map, list } = readEventData(own(event, 'EventData'))
-  const userData = readUserData(own(event, 'UserData'))
-  const rendering = own(event, 'RenderingInfo')
+  const { data, list } = readEventData(event.EventData)
+  const userData = event.UserData === undefined ? undefined : readUserData(event.UserData)
+  const rendering = event.RenderingInfo
   const record: WindowsRecord = {
     format: 'evtx-json',
     provider: providerName ?? '',
     providerGuid: text(attr(provider, 'Guid')),
     eventId: String(id),
-    version: toInt(own(sys, 'Version')),
-    level: toInt(own(sys, 'Level')),
-    task: toInt(own(sys, 'Task')),
-    opcode: toInt(own(sys, 'Opcode')),
-    keywords: text(own(sys, 'Keywords')),
+    version: toInt(sys.Version),
+    level: toInt(sys.Level),
+    task: toInt(sys.Task),
+    opcode: toInt(sys.Opcode),
+    keywords: text(sys.Keywords),
     channel,
-    computer: text(own(sys, 'Computer')),
-    timeCreated: text(attr(own(sys, 'TimeCreated'), 'SystemTime')),
-    recordId: text(own(sys, 'EventRecordID')),
-    processId: toInt(attr(own(sys, 'Execution'), 'ProcessID')),
-    threadId: toInt(attr(own(sys, 'Execution'), 'ThreadID')),
-    userSid: text(attr(own(sys, 'Security'), 'UserID')),
-    activityId: text(attr(own(sys, 'Correlation'), 'ActivityID')),
-    eventData: map,
+    computer: text(sys.Computer),
+    timeCreated: text(attr(sys.TimeCreated, 'SystemTime')),
+    recordId: text(sys.EventRecordID),
+    processId: toInt(attr(sys.Execution, 'ProcessID')),
+    threadId: toInt(attr(sys.Execution, 'ThreadID')),
+    userSid: text(attr(sys.Security, 'UserID')),
+    activityId: text(attr(sys.Correlation, 'ActivityID')),
+    eventData: data,
     eventDataList: list,
     userData,
     message: isObject(rendering) ? text(own(rendering, 'Message')) : undefined,
@@ -106,33 +111,28 @@ function fromEvtxJson(event: Obj): Recognized {
   return { kind: 'windows', record }
 }
 
-/** EventData as a name → string map (null prototype: names come from input), plus unnamed items. */
-function readEventData(ed: unknown): { map: Record<string, string>; list?: string[] } {
-  const map = Object.create(null) as Record<string, string>
-  if (!isObject(ed)) return { map }
+/** EventData read in place when it is a name → value object (evtx_dump); `<Data>` lists are indexed first. */
+function readEventData(ed: unknown): { data: EventData; list?: string[] } {
+  if (!isObject(ed)) return { data: eventData({}) }
+  const items = ed.Data
+  if (items === undefined) return { data: eventData(ed) }
+  // `<Data>` items not turned into named keys: named objects, or unnamed values.
+  const map: Obj = {}
   let list: string[] | undefined
-  for (const key in ed) {
-    if (!Object.hasOwn(ed, key)) continue
-    const v = ed[key]
-    if (key === 'Data') {
-      // `<Data>` items not turned into named keys: named objects, or unnamed values.
-      const items = Array.isArray(v) ? v : isObject(v) && Array.isArray(own(v, '#text')) ? (own(v, '#text') as unknown[]) : [v]
-      for (const item of items) {
-        const name = attr(item, 'Name') ?? (isObject(item) ? own(item, 'Name') : undefined)
-        const s = renderValue(isObject(item) && name !== undefined ? (own(item, '#text') ?? '') : item)
-        if (typeof name === 'string') {
-          if (s !== undefined && !isAbsent(s)) map[name] = s
-        } else if (s !== undefined) {
-          (list ??= []).push(s)
-        }
-      }
-      continue
-    }
-    if (key.charCodeAt(0) === 35 /* '#' */) continue // #attributes, #text of the element itself
-    const s = renderValue(v)
-    if (s !== undefined && !isAbsent(s)) map[key] = s
+  for (const key of Object.keys(ed)) {
+    if (key !== 'Data' && key.charCodeAt(0) !== 35) setOwn(map, key, ed[key])
   }
-  return list === undefined ? { map } : { map, list }
+  const arr = Array.isArray(items) ? items : isObject(items) && Array.isArray(items['#text']) ? (items['#text'] as unknown[]) : [items]
+  for (const item of arr) {
+    const name = attr(item, 'Name') ?? (isObject(item) ? own(item, 'Name') : undefined)
+    if (typeof name === 'string') {
+      setOwn(map, name, isObject(item) ? (own(item, '#text') ?? '') : item)
+    } else {
+      const s = renderValue(item)
+      if (s !== undefined) (list ??= []).push(s)
+    }
+  }
+  return list === undefined ? { data: eventData(map) } : { data: eventData(map), list }
 }
 
 /** UserData's one provider element → a flat map with `xml_name`, as Winlogbeat renders `winlog.user_data`. */
@@ -179,15 +179,7 @@ function unflatten(doc: Obj): Obj {
 function fromWinlogbeat(doc: Obj, winlog: Obj): Recognized {
   const id = toInt(own(winlog, 'event_id'))
   if (id === undefined) return { kind: 'invalid', reason: 'winlog.event_id missing or not a number' }
-  const map = Object.create(null) as Record<string, string>
-  const ed = own(winlog, 'event_data')
-  if (isObject(ed)) {
-    for (const key in ed) {
-      if (!Object.hasOwn(ed, key)) continue
-      const s = renderValue(ed[key])
-      if (s !== undefined && !isAbsent(s)) map[key] = s
-    }
-  }
+  const ed = winlog.event_data
   const proc = own(winlog, 'process')
   const ud = own(winlog, 'user_data')
   const kw = own(winlog, 'keywords')
@@ -210,7 +202,7 @@ function fromWinlogbeat(doc: Obj, winlog: Obj): Recognized {
     threadId: toInt(ownPath(proc, 'thread', 'id')),
     userSid: text(ownPath(winlog, 'user', 'identifier')),
     activityId: text(own(winlog, 'activity_id')),
-    eventData: map,
+    eventData: eventData(isObject(ed) ? ed : {}),
     userData: isObject(ud) ? ud : undefined,
     message: text(own(doc, 'message')),
     doc,
@@ -252,14 +244,14 @@ function fromFlat(doc: Obj): Recognized {
   const channel = text(own(doc, 'Channel')) ?? text(own(doc, 'LogName')) ?? splunkChannel(own(doc, 'source'))
   const computer = text(own(doc, 'Hostname')) ?? text(own(doc, 'Computer')) ?? text(own(doc, 'ComputerName'))
   if (provider === undefined && channel === undefined) return { kind: 'invalid', reason: 'no provider (SourceName) or channel in a flattened event' }
-  const map = Object.create(null) as Record<string, string>
-  for (const key in doc) {
-    if (!Object.hasOwn(doc, key) || FLAT_ENVELOPE.has(key)) continue
+  const map: Obj = {}
+  for (const key of Object.keys(doc)) {
+    if (FLAT_ENVELOPE.has(key)) continue
     const c = key.charCodeAt(0)
     if (c === 95 /* _ */ || key.startsWith('date_') || key.startsWith('tag::')) continue
     const v = doc[key]
     const s = renderValue(Array.isArray(v) ? v[0] : v)
-    if (s !== undefined && !isAbsent(s)) map[SPLUNK_ALIASES.get(key) ?? key] = s
+    if (s !== undefined && !isAbsent(s)) setOwn(map, SPLUNK_ALIASES.get(key) ?? key, s)
   }
   // WFP events carry an EventData `ProcessID`, which NXLog writes over the System one; with
   // `ExecutionProcessID` present, `ProcessID` is EventData for every event.
@@ -288,7 +280,7 @@ function fromFlat(doc: Obj): Recognized {
     threadId: toInt(own(doc, 'ExecutionThreadID')) ?? toInt(own(doc, 'ThreadID')),
     userSid: text(own(doc, 'UserID')),
     activityId: text(own(doc, 'ActivityID')),
-    eventData: map,
+    eventData: eventData(map),
     message: text(own(doc, 'Message')),
   }
   return { kind: 'windows', record }

@@ -4,11 +4,13 @@ import { auditKeywords, type Draft, type MapContext } from './base.js'
 import { splitArgvW, splitNaive } from './argv.js'
 import { canonicalIp } from './ip.js'
 import type { Obj } from './obj.js'
-import { toInt } from './values.js'
+import { int, str, take } from './eventdata.js'
 import { mapWfp } from './wfp.js'
 
 interface Category { readonly category: readonly string[]; readonly type: readonly string[]; readonly action: string }
-const c = (category: string[], type: string[], action: string): Category => ({ category, type, action })
+// Frozen: the arrays are shared by every event of an id.
+const c = (category: string[], type: string[], action: string): Category =>
+  ({ category: Object.freeze(category), type: Object.freeze(type), action })
 
 // Elastic's categorization table (system.security standard.yml), the events hunts meet most.
 const SECURITY: Record<string, Category> = {
@@ -77,19 +79,13 @@ function lastSegment(path: string): string {
   return path.slice(path.lastIndexOf('\\') + 1)
 }
 
-function take(data: Record<string, string>, key: string): string | undefined {
-  const v = data[key]
-  if (v !== undefined) delete data[key]
-  return v
-}
-
 /** Maps a Security-Auditing event; returns false when it has no ECS categorization (left unmapped). */
 export function mapSecurity(d: Draft, cx: MapContext): boolean {
   const { out, event, data, rec, winlog } = d
   const code = rec.eventId
   event.module = 'security'
   event.dataset = 'system.security'
-  out.data_stream = { dataset: 'system.security', type: 'logs' }
+  out.data_stream = DATA_STREAM
   const kw = auditKeywords(rec.keywords)
   if (kw?.includes('Audit Success')) event.outcome = 'success'
   else if (kw?.includes('Audit Failure')) event.outcome = 'failure'
@@ -97,50 +93,52 @@ export function mapSecurity(d: Draft, cx: MapContext): boolean {
   if (code === '5156' || code === '5157' || code === '5158') return mapWfp(d, cx)
   const cat = SECURITY[code]
   if (cat === undefined) return false
-  event.category = cat.category.slice()
-  event.type = cat.type.slice()
+  event.category = cat.category
+  event.type = cat.type
   event.action = cat.action
   if (event.outcome === undefined && (code === '4624' || code === '4625')) event.outcome = code === '4624' ? 'success' : 'failure'
 
+  const subjectSid = str(data, 'SubjectUserSid')
+  const subjectName = str(data, 'SubjectUserName')
+  const subjectDomain = str(data, 'SubjectDomainName')
+  const targetSid = str(data, 'TargetUserSid')
+  const targetName = str(data, 'TargetUserName')
+  const targetDomain = str(data, 'TargetDomainName')
   const user: Obj = {}
   const relatedUsers: string[] = []
+  const relate = (name: string): void => { if (!relatedUsers.includes(name)) relatedUsers.push(name) }
   if (SUBJECT_USER.has(code)) {
-    if (data.SubjectUserSid !== undefined) user.id = data.SubjectUserSid
-    if (data.SubjectUserName !== undefined) { user.name = data.SubjectUserName; relatedUsers.push(data.SubjectUserName) }
-    if (data.SubjectDomainName !== undefined) user.domain = data.SubjectDomainName
+    if (subjectSid !== undefined) user.id = subjectSid
+    if (subjectName !== undefined) { user.name = subjectName; relate(subjectName) }
+    if (subjectDomain !== undefined) user.domain = subjectDomain
   }
   if (TARGET_USER.has(code)) {
     const target: Obj = {}
     const into = user.id === undefined && user.name === undefined ? user : target
-    if (data.TargetUserSid !== undefined) into.id = data.TargetUserSid
-    if (data.TargetUserName !== undefined) {
-      into.name = data.TargetUserName.split('@')[0]
-      if (!relatedUsers.includes(into.name as string)) relatedUsers.push(into.name as string)
-    }
-    if (data.TargetDomainName !== undefined) into.domain = data.TargetDomainName
+    if (targetSid !== undefined) into.id = targetSid
+    if (targetName !== undefined) { const n = targetName.split('@')[0]!; into.name = n; relate(n) }
+    if (targetDomain !== undefined) into.domain = targetDomain
     if (into === target && code !== '4648') { for (const _ in target) { user.target = target; break } }
-    if (code === '4624' || code === '4625') {
-      if (data.SubjectUserName !== undefined && !relatedUsers.includes(data.SubjectUserName)) relatedUsers.push(data.SubjectUserName)
-    }
+    if ((code === '4624' || code === '4625') && subjectName !== undefined) relate(subjectName)
   }
   if (code === '4688' || code === '4648') {
     // TargetUser* of 4688 (event version 2) is the new process's account: user.effective.*
     const eff: Obj = {}
-    if (data.TargetUserSid !== undefined) eff.id = data.TargetUserSid
-    if (data.TargetUserName !== undefined) {
-      eff.name = data.TargetUserName.split('@')[0]
-      if (!relatedUsers.includes(eff.name as string)) relatedUsers.push(eff.name as string)
-    }
-    if (data.TargetDomainName !== undefined) eff.domain = data.TargetDomainName
+    if (targetSid !== undefined) eff.id = targetSid
+    if (targetName !== undefined) { const n = targetName.split('@')[0]!; eff.name = n; relate(n) }
+    if (targetDomain !== undefined) eff.domain = targetDomain
     for (const _ in eff) { user.effective = eff; break }
   }
   for (const _ in user) { out.user = user; break }
 
   const logon: Obj = {}
-  if (data.SubjectLogonId !== undefined) logon.id = data.SubjectLogonId
-  if ((code === '4624' || code === '4634' || code === '4647') && data.TargetLogonId !== undefined) logon.id = data.TargetLogonId
-  if (data.LogonType !== undefined) {
-    const t = LOGON_TYPES[data.LogonType]
+  const subjectLogon = str(data, 'SubjectLogonId')
+  if (subjectLogon !== undefined) logon.id = subjectLogon
+  const targetLogon = str(data, 'TargetLogonId')
+  if ((code === '4624' || code === '4634' || code === '4647') && targetLogon !== undefined) logon.id = targetLogon
+  const logonType = str(data, 'LogonType')
+  if (logonType !== undefined) {
+    const t = LOGON_TYPES[logonType]
     if (t !== undefined) logon.type = t
   }
   for (const _ in logon) { winlog.logon = logon; break }
@@ -148,8 +146,8 @@ export function mapSecurity(d: Draft, cx: MapContext): boolean {
   const proc: Obj = {}
   const related: Obj = {}
   if (COMMON_AUTH.has(code)) {
-    const pid = toInt(take(data, 'ProcessId'))
-    if (pid !== undefined) proc.pid = pid
+    const pid = int(data, 'ProcessId')
+    if (pid !== undefined) { proc.pid = pid; take(data, 'ProcessId') }
     const exe = take(data, 'ProcessName')
     if (exe !== undefined) proc.executable = exe
     const source: Obj = {}
@@ -158,8 +156,8 @@ export function mapSecurity(d: Draft, cx: MapContext): boolean {
       const ip = canonicalIp(ipText)
       if (ip !== undefined) source.ip = ip
     }
-    const port = toInt(take(data, 'IpPort'))
-    if (port !== undefined) source.port = port
+    const port = int(data, 'IpPort')
+    if (port !== undefined) { source.port = port; take(data, 'IpPort') }
     const ws = take(data, 'WorkstationName')
     if (ws !== undefined) source.domain = ws
     for (const _ in source) { out.source = source; break }
@@ -168,18 +166,18 @@ export function mapSecurity(d: Draft, cx: MapContext): boolean {
     else if (source.ip !== undefined) related.ip = [source.ip]
   }
   if (code === '4688') {
-    const pid = toInt(take(data, 'NewProcessId'))
-    if (pid !== undefined) proc.pid = pid
+    const pid = int(data, 'NewProcessId')
+    if (pid !== undefined) { proc.pid = pid; take(data, 'NewProcessId') }
     const exe = take(data, 'NewProcessName')
     if (exe !== undefined) proc.executable = exe
     const parent: Obj = {}
     const pExe = take(data, 'ParentProcessName')
     if (pExe !== undefined) { parent.executable = pExe; parent.name = lastSegment(pExe) }
     // The creator's pid is read but, as in Elastic, stays in winlog.event_data.ProcessId too.
-    const ppid = toInt(data.ProcessId)
+    const ppid = int(data, 'ProcessId')
     if (ppid !== undefined) parent.pid = ppid
     for (const _ in parent) { proc.parent = parent; break }
-    const cmd = data.CommandLine
+    const cmd = str(data, 'CommandLine')
     if (cmd !== undefined) {
       proc.args = cx.opts.security4688Args === 'argvw' ? splitArgvW(cmd) : splitNaive(cmd)
       proc.command_line = cmd
@@ -191,3 +189,5 @@ export function mapSecurity(d: Draft, cx: MapContext): boolean {
   for (const _ in related) { out.related = related; break }
   return true
 }
+
+const DATA_STREAM = Object.freeze({ dataset: 'system.security', type: 'logs' })

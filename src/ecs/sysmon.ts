@@ -2,11 +2,12 @@
 // ingest pipeline field by field (reference §2–§4). Deliberate differences are listed in README.md.
 import { splitArgvW } from './argv.js'
 import { type Draft } from './base.js'
+import { drop, int, put, str, type EventData } from './eventdata.js'
 import { DNS_STATUS, parseQueryResults, splitDomain } from './dns.js'
 import { canonicalIp } from './ip.js'
 import type { Obj } from './obj.js'
 import { toIsoMs } from './time.js'
-import { toBool, toInt, windowsBasename } from './values.js'
+import { toBool, windowsBasename } from './values.js'
 
 interface Category { readonly category?: readonly string[]; readonly type: readonly string[]; readonly action: string; readonly outcome?: string }
 
@@ -44,6 +45,22 @@ const SYSMON: Record<string, Category> = {
   255: { category: ['process'], type: [], action: 'Error', outcome: 'failure' },
 }
 
+// Shared by every event of an id, so frozen: one event's consumer cannot change another's.
+for (const c of Object.values(SYSMON)) { Object.freeze(c.type); if (c.category) Object.freeze(c.category) }
+
+// Everything Elastic's pipeline moves out of winlog.event_data (renames and the final cleanup).
+export const SYSMON_REMOVED: ReadonlySet<string> = new Set([
+  'UtcTime', 'RuleName', 'Hashes', 'Hash', 'ProcessGuid', 'SourceProcessGuid', 'SourceProcessGUID', 'ProcessId',
+  'SourceProcessId', 'SourceThreadId', 'Image', 'SourceImage', 'Destination', 'CommandLine', 'CurrentDirectory',
+  'ParentProcessGuid', 'ParentProcessId', 'ParentImage', 'ParentCommandLine', 'OriginalFileName', 'TargetFilename',
+  'Device', 'PipeName', 'ImageLoaded', 'Protocol', 'DestinationPortName', 'SourcePortName', 'SourceIp', 'SourceHostname',
+  'SourcePort', 'DestinationIp', 'DestinationHostname', 'DestinationPort', 'QueryName', 'Initiated', 'SourceIsIpv6',
+  'DestinationIsIpv6', 'QueryStatus', 'Archived', 'IsExecutable', 'QueryResults', 'User', 'TargetObject',
+  'TargetProcessGuid',
+])
+
+// Sysmon events with file fields (TargetFilename, Device, ImageLoaded, PipeName, signatures, Archived).
+const FILE_EVENTS = new Set(['2', '6', '7', '9', '11', '15', '17', '18', '23', '26', '27', '28', '29'])
 const PROCESS_HASH_EVENTS = new Set(['1', '23', '24', '25'])
 const FILE_HASH_EVENTS = new Set(['6', '7', '15', '26', '29'])
 
@@ -51,13 +68,6 @@ const HIVES: Record<string, string> = {
   HKEY_CLASSES_ROOT: 'HKCR', HKCR: 'HKCR', HKEY_CURRENT_CONFIG: 'HKCC', HKCC: 'HKCC', HKEY_CURRENT_USER: 'HKCU',
   HKCU: 'HKCU', HKEY_DYN_DATA: 'HKDD', HKDD: 'HKDD', HKEY_LOCAL_MACHINE: 'HKLM', HKLM: 'HKLM',
   HKEY_PERFORMANCE_DATA: 'HKPD', HKPD: 'HKPD', HKEY_USERS: 'HKU', HKU: 'HKU',
-}
-
-/** Takes an EventData value and removes it, as the pipeline's `rename` does. */
-function take(data: Record<string, string>, key: string): string | undefined {
-  const v = data[key]
-  if (v !== undefined) delete data[key]
-  return v
 }
 
 function pushUnique(list: string[], v: string): void {
@@ -70,207 +80,204 @@ export function mapSysmon(d: Draft): boolean {
   const code = rec.eventId
   const cat = SYSMON[code]
   if (cat === undefined) return false
-  if (cat.category !== undefined) event.category = cat.category.slice()
-  event.type = cat.type.slice()
+  if (cat.category !== undefined) event.category = cat.category
+  event.type = cat.type
   event.action = cat.action
   if (cat.outcome !== undefined) event.outcome = cat.outcome
   event.module = 'sysmon'
   event.dataset = 'windows.sysmon_operational'
-  out.data_stream = { dataset: 'windows.sysmon_operational', type: 'logs' }
-  if (rec.timeCreated !== undefined) {
-    const created = toIsoMs(rec.timeCreated)
-    if (created !== undefined) event.created = created
-  }
-  const utc = take(data, 'UtcTime')
+  out.data_stream = DATA_STREAM
+  if (d.created !== undefined) event.created = d.created
+  const utc = str(data, 'UtcTime')
   if (utc !== undefined) {
     const ts = toIsoMs(utc)
     if (ts !== undefined) out['@timestamp'] = ts
   }
-  const related: { hash?: string[]; user?: string[]; ip?: string[]; hosts?: string[] } = {}
+  let relatedHash: string[] | undefined
+  let relatedUser: string[] | undefined
+  let relatedIp: string[] | undefined
+  let relatedHosts: string[] | undefined
 
   if (code === '255') {
-    const id = take(data, 'ID')
-    if (id !== undefined) out.error = { code: id }
+    const id = str(data, 'ID')
+    if (id !== undefined) { out.error = { code: id }; drop(data, 'ID') }
   }
-  const ruleName = take(data, 'RuleName')
+  const ruleName = str(data, 'RuleName')
   if (ruleName !== undefined) out.rule = { name: ruleName }
   if (code === '25') {
-    const type = take(data, 'Type')
-    if (type !== undefined) out.message = type
+    const type = str(data, 'Type')
+    if (type !== undefined) { out.message = type; drop(data, 'Type') }
   }
 
   // Hashes: `SHA1=…,MD5=…,IMPHASH=…`, keys and values lower-cased, all-zero values dropped.
-  const hashText = take(data, 'Hashes') ?? take(data, 'Hash')
+  const hashText = str(data, 'Hashes') ?? str(data, 'Hash')
   let hashes: Obj | undefined
   if (hashText !== undefined) {
-    for (const pair of hashText.split(',')) {
+    for (const pair of hashText.toLowerCase().split(',')) {
       const eq = pair.indexOf('=')
       if (eq <= 0) continue
-      const key = pair.slice(0, eq).trim().toLowerCase()
-      const value = pair.slice(eq + 1).trim().toLowerCase()
-      if (/^0*$/.test(value) || key === '__proto__') continue
+      const key = pair.slice(0, eq).trim()
+      const value = pair.slice(eq + 1).trim()
+      if (isZeros(value) || key === '__proto__') continue
       ;(hashes ??= {})[key] = value
-      ;(related.hash ??= []).push(value)
+      ;(relatedHash ??= []).push(value)
     }
   }
 
   // process.*
-  const proc: Obj = {}
-  const parent: Obj = {}
+  let proc: Obj | undefined
+  let parent: Obj | undefined
   let pe: Obj | undefined
-  const entity = take(data, 'ProcessGuid') ?? take(data, 'SourceProcessGuid') ?? take(data, 'SourceProcessGUID')
-  if (entity !== undefined) proc.entity_id = entity
-  const pid = toInt(data.ProcessId) ?? toInt(data.SourceProcessId)
-  if (pid !== undefined) proc.pid = pid
-  delete data.ProcessId
-  delete data.SourceProcessId
-  const tid = toInt(take(data, 'SourceThreadId'))
-  if (tid !== undefined) proc.thread = { id: tid }
-  const exe = take(data, 'Image') ?? take(data, 'SourceImage') ?? take(data, 'Destination')
-  if (exe !== undefined) proc.executable = exe
-  const cmd = take(data, 'CommandLine')
-  if (cmd !== undefined) proc.command_line = cmd
-  const cwd = take(data, 'CurrentDirectory')
-  if (cwd !== undefined) proc.working_directory = cwd
-  const pEntity = take(data, 'ParentProcessGuid')
-  if (pEntity !== undefined) parent.entity_id = pEntity
-  const ppid = toInt(take(data, 'ParentProcessId'))
-  if (ppid !== undefined) parent.pid = ppid
-  const pExe = take(data, 'ParentImage')
-  if (pExe !== undefined) parent.executable = pExe
-  const pCmd = take(data, 'ParentCommandLine')
-  if (pCmd !== undefined) parent.command_line = pCmd
+  const entity = str(data, 'ProcessGuid') ?? str(data, 'SourceProcessGuid') ?? str(data, 'SourceProcessGUID')
+  if (entity !== undefined) (proc ??= {}).entity_id = entity
+  const pid = int(data, 'ProcessId') ?? int(data, 'SourceProcessId')
+  if (pid !== undefined) (proc ??= {}).pid = pid
+  const tid = int(data, 'SourceThreadId')
+  if (tid !== undefined) (proc ??= {}).thread = { id: tid }
+  const exe = str(data, 'Image') ?? str(data, 'SourceImage') ?? str(data, 'Destination')
+  if (exe !== undefined) (proc ??= {}).executable = exe
+  // Command lines, working directory and parent exist in process creation (1) only; skipping the
+  // look-ups elsewhere changes nothing (the fields are absent) and saves time on every other event.
+  const isCreate = code === '1'
+  const cmd = isCreate ? str(data, 'CommandLine') : undefined
+  if (cmd !== undefined) (proc ??= {}).command_line = cmd
+  const cwd = isCreate ? str(data, 'CurrentDirectory') : undefined
+  if (cwd !== undefined) (proc ??= {}).working_directory = cwd
+  const pEntity = isCreate ? str(data, 'ParentProcessGuid') : undefined
+  if (pEntity !== undefined) (parent ??= {}).entity_id = pEntity
+  const ppid = isCreate ? int(data, 'ParentProcessId') : undefined
+  if (ppid !== undefined) (parent ??= {}).pid = ppid
+  const pExe = isCreate ? str(data, 'ParentImage') : undefined
+  if (pExe !== undefined) (parent ??= {}).executable = pExe
+  const pCmd = isCreate ? str(data, 'ParentCommandLine') : undefined
+  if (pCmd !== undefined) (parent ??= {}).command_line = pCmd
   if (hashes !== undefined && PROCESS_HASH_EVENTS.has(code)) {
     if (hashes.imphash !== undefined) { (pe ??= {}).imphash = hashes.imphash; delete hashes.imphash }
-    proc.hash = hashes
+    ;(proc ??= {}).hash = hashes
   }
-  if (code !== '7') {
-    const ofn = take(data, 'OriginalFileName')
-    if (ofn !== undefined) (pe ??= {}).original_file_name = ofn
-    // Copied, not moved: Company, Description, FileVersion and Product stay in winlog.event_data too.
-    if (data.Company !== undefined) (pe ??= {}).company = data.Company
-    if (data.Description !== undefined) (pe ??= {}).description = data.Description
-    if (data.FileVersion !== undefined) (pe ??= {}).file_version = data.FileVersion
-    if (data.Product !== undefined) (pe ??= {}).product = data.Product
-  }
-  if (pe !== undefined) proc.pe = pe
+  if (isCreate || code === '4' || code === '16') pe = peFields(data, pe, true)
+  if (pe !== undefined) (proc ??= {}).pe = pe
   if (cmd !== undefined) {
-    proc.args = splitArgvW(cmd)
-    proc.args_count = (proc.args as string[]).length
+    const args = splitArgvW(cmd)
+    proc!.args = args
+    proc!.args_count = args.length
   }
   if (pCmd !== undefined) {
-    parent.args = splitArgvW(pCmd)
-    parent.args_count = (parent.args as string[]).length
+    const args = splitArgvW(pCmd)
+    parent!.args = args
+    parent!.args_count = args.length
   }
   // Elastic sets process.name only when the path has a `\` (so `Image: System` gets none).
   if (exe !== undefined && exe.length > 1) {
     const name = windowsBasename(exe)
-    if (name !== undefined) proc.name = name
+    if (name !== undefined) proc!.name = name
   }
   if (pExe !== undefined && pExe.length > 1) {
     const name = windowsBasename(pExe)
-    if (name !== undefined) parent.name = name
+    if (name !== undefined) parent!.name = name
   }
-  for (const _ in parent) { proc.parent = parent; break }
-  for (const _ in proc) { out.process = proc; break }
+  if (parent !== undefined) (proc ??= {}).parent = parent
+  if (proc !== undefined) out.process = proc
 
-  // file.*
-  const file: Obj = {}
+  // file.* (only events that carry file fields)
+  let file: Obj | undefined
+  const hasFile = FILE_EVENTS.has(code)
   if (hashes !== undefined && FILE_HASH_EVENTS.has(code)) {
+    file = {}
     if (hashes.imphash !== undefined) { file.pe = { imphash: hashes.imphash }; delete hashes.imphash }
     file.hash = hashes
   }
-  const path = take(data, 'TargetFilename') ?? take(data, 'Device') ?? take(data, 'ImageLoaded')
-  const pipe = take(data, 'PipeName')
-  if (pipe !== undefined) file.name = pipe
-  if (path !== undefined) file.path = path
-  const signature = data.Signature
-  const status = data.SignatureStatus
-  if (signature !== undefined || status !== undefined || data.Signed !== undefined) {
+  const path = hasFile ? str(data, 'TargetFilename') ?? str(data, 'Device') ?? str(data, 'ImageLoaded') : undefined
+  const pipe = hasFile ? str(data, 'PipeName') : undefined
+  if (pipe !== undefined) (file ??= {}).name = pipe
+  if (path !== undefined) (file ??= {}).path = path
+  const signature = hasFile ? str(data, 'Signature') : undefined
+  const status = hasFile ? str(data, 'SignatureStatus') : undefined
+  const signed = hasFile ? toBool(data.src.Signed) : undefined
+  if (signature !== undefined || status !== undefined || signed !== undefined) {
     const cs: Obj = {}
     if (signature !== undefined) cs.subject_name = signature
     if (status !== undefined) cs.status = status
     // Elastic tests `Signed == true`, which a string never is; we accept the rendered `true` too.
-    if (toBool(data.Signed) === true) cs.signed = true
+    if (signed === true) cs.signed = true
     if (status === 'Valid') cs.valid = true
-    file.code_signature = cs
+    ;(file ??= {}).code_signature = cs
   }
-  if (code === '7') {
-    const fpe: Obj = (file.pe as Obj | undefined) ?? {}
-    const ofn = take(data, 'OriginalFileName')
-    if (ofn !== undefined) fpe.original_file_name = ofn
-    if (data.Company !== undefined) fpe.company = data.Company
-    if (data.Description !== undefined) fpe.description = data.Description
-    if (data.FileVersion !== undefined) fpe.file_version = data.FileVersion
-    if (data.Product !== undefined) fpe.product = data.Product
-    for (const _ in fpe) { file.pe = fpe; break }
+  if (code === '7' || code === '6') {
+    const fpe = peFields(data, file?.pe as Obj | undefined, code === '7')
+    if (fpe !== undefined) (file ??= {}).pe = fpe
   }
   if (path !== undefined && path.length > 1) {
     const i = path.lastIndexOf('\\')
     if (i > -1) {
-      file.name = path.slice(i + 1)
-      file.directory = path.slice(0, i)
+      file!.name = path.slice(i + 1)
+      file!.directory = path.slice(0, i)
       const dot = path.lastIndexOf('.')
-      if (dot > -1) file.extension = path.slice(dot + 1)
+      if (dot > -1) file!.extension = path.slice(dot + 1)
     }
   }
-  for (const _ in file) { out.file = file; break }
+  if (file !== undefined) out.file = file
 
-  // network.*, source.*, destination.*, dns.*
-  const network: Obj = {}
-  const transport = take(data, 'Protocol')
-  if (transport !== undefined) network.transport = transport
-  if (code === '22') network.protocol = 'dns'
-  else {
-    const portName = take(data, 'DestinationPortName')
-    const srcPortName = take(data, 'SourcePortName')
-    if (portName !== undefined || srcPortName !== undefined) network.protocol = portName ?? srcPortName
+  // network.*, source.*, destination.*, dns.* (network connection 3 and DNS query 22)
+  let network: Obj | undefined
+  const isNet = code === '3'
+  const transport = isNet ? str(data, 'Protocol') : undefined
+  if (transport !== undefined) (network ??= {}).transport = transport
+  if (code === '22') (network ??= {}).protocol = 'dns'
+  else if (isNet) {
+    const portName = str(data, 'DestinationPortName') ?? str(data, 'SourcePortName')
+    if (portName !== undefined) (network ??= {}).protocol = portName
   }
-  const source = endpoint(data, 'Source')
-  const destination = endpoint(data, 'Destination')
+  const source = isNet ? endpoint(data, 'SourceIp', 'SourceHostname', 'SourcePort') : undefined
+  const destination = isNet ? endpoint(data, 'DestinationIp', 'DestinationHostname', 'DestinationPort') : undefined
   if (source !== undefined) out.source = source
   if (destination !== undefined) out.destination = destination
   // Elastic compares `Initiated == "true"` exactly; we accept any case and JSON booleans (reference §4).
-  const initiated = toBool(take(data, 'Initiated'))
-  if (initiated !== undefined) network.direction = initiated ? 'egress' : 'ingress'
-  const v6 = toBool(take(data, 'SourceIsIpv6'))
-  if (v6 !== undefined) network.type = v6 ? 'ipv6' : 'ipv4'
-  delete data.DestinationIsIpv6
-  for (const _ in network) { out.network = network; break }
+  const initiated = isNet ? toBool(data.src.Initiated) : undefined
+  if (initiated !== undefined) (network ??= {}).direction = initiated ? 'egress' : 'ingress'
+  const v6 = isNet ? toBool(data.src.SourceIsIpv6) : undefined
+  if (v6 !== undefined) (network ??= {}).type = v6 ? 'ipv6' : 'ipv4'
+  if (network !== undefined) out.network = network
 
-  const query = take(data, 'QueryName')
-  const results = take(data, 'QueryResults')
-  if (query !== undefined || results !== undefined) {
-    const dns: Obj = {}
-    if (query !== undefined) dns.question = { name: query, ...splitDomain(query) }
-    if (results !== undefined) {
-      const parsed = parseQueryResults(results)
-      if (parsed.answers.length > 0) dns.answers = parsed.answers
-      if (parsed.resolvedIp.length > 0) dns.resolved_ip = parsed.resolvedIp
-      if (parsed.hosts.length > 0) related.hosts = parsed.hosts
-      for (const ip of parsed.resolvedIp) pushUnique((related.ip ??= []), ip)
+  if (code === '22') {
+    const query = str(data, 'QueryName')
+    const results = str(data, 'QueryResults')
+    if (query !== undefined || results !== undefined) {
+      const dns: Obj = {}
+      if (query !== undefined) dns.question = questionOf(query)
+      if (results !== undefined) {
+        const parsed = parseQueryResults(results)
+        if (parsed.answers.length > 0) dns.answers = parsed.answers
+        if (parsed.resolvedIp.length > 0) dns.resolved_ip = parsed.resolvedIp
+        if (parsed.hosts.length > 0) relatedHosts = parsed.hosts
+        for (const ip of parsed.resolvedIp) pushUnique((relatedIp ??= []), ip)
+      }
+      if (query !== undefined) pushUnique((relatedHosts ??= []), query)
+      out.dns = dns
     }
-    if (query !== undefined) pushUnique((related.hosts ??= []), query)
-    out.dns = dns
   }
 
   // user.*: user.id is the Sysmon service's SID from System/Security (Elastic copies winlog.user.identifier).
-  const user: Obj = {}
-  if (rec.userSid !== undefined) user.id = rec.userSid
-  const account = take(data, 'User')
+  let user: Obj | undefined
+  if (rec.userSid !== undefined) user = { id: rec.userSid }
+  const account = str(data, 'User')
   if (account !== undefined) {
-    const parts = account.split('\\')
-    if (parts.length === 2) {
-      if (parts[0] !== '') user.domain = parts[0]
-      if (parts[1] !== '') user.name = parts[1]
+    const slash = account.indexOf('\\')
+    if (slash >= 0 && account.indexOf('\\', slash + 1) < 0) {
+      if (slash > 0) (user ??= {}).domain = account.slice(0, slash)
+      if (slash < account.length - 1) {
+        const name = account.slice(slash + 1)
+        ;(user ??= {}).name = name
+        relatedUser = [name]
+      }
     }
   }
-  for (const _ in user) { out.user = user; break }
+  if (user !== undefined) out.user = user
 
   // sysmon.* (dns status, file flags)
-  const qs = take(data, 'QueryStatus')
-  const archived = toBool(take(data, 'Archived'))
-  const isExe = toBool(take(data, 'IsExecutable'))
+  const qs = code === '22' ? str(data, 'QueryStatus') : undefined
+  const archived = hasFile ? toBool(data.src.Archived) : undefined
+  const isExe = hasFile ? toBool(data.src.IsExecutable) : undefined
   if (qs !== undefined || archived !== undefined || isExe !== undefined) {
     const sysmon: Obj = {}
     if (qs !== undefined) sysmon.dns = { status: DNS_STATUS[qs] ?? qs }
@@ -283,29 +290,64 @@ export function mapSysmon(d: Draft): boolean {
     out.sysmon = sysmon
   }
 
-  if (user.name !== undefined) pushUnique((related.user ??= []), user.name as string)
-  if (source?.ip !== undefined) pushUnique((related.ip ??= []), source.ip as string)
-  if (destination?.ip !== undefined) pushUnique((related.ip ??= []), destination.ip as string)
-  for (const _ in related) { out.related = related; break }
+  if (source?.ip !== undefined) pushUnique((relatedIp ??= []), source.ip as string)
+  if (destination?.ip !== undefined) pushUnique((relatedIp ??= []), destination.ip as string)
+  if (relatedHash !== undefined || relatedUser !== undefined || relatedIp !== undefined || relatedHosts !== undefined) {
+    const related: Obj = {}
+    if (relatedHash !== undefined) related.hash = relatedHash
+    if (relatedHosts !== undefined) related.hosts = relatedHosts
+    if (relatedIp !== undefined) related.ip = relatedIp
+    if (relatedUser !== undefined) related.user = relatedUser
+    out.related = related
+  }
 
   if (code === '12' || code === '13' || code === '14') {
-    const target = take(data, 'TargetObject')
-    if (target !== undefined) out.registry = registry(target, data.Details)
-  } else {
-    delete data.TargetObject
+    const target = str(data, 'TargetObject')
+    if (target !== undefined) out.registry = registry(target, str(data, 'Details'))
   }
-  if (data.TargetProcessGuid !== undefined) {
-    data.TargetProcessGUID = data.TargetProcessGuid
-    delete data.TargetProcessGuid
-  }
+  const targetGuid = str(data, 'TargetProcessGuid')
+  if (targetGuid !== undefined) put(data, 'TargetProcessGUID', targetGuid)
   return true
 }
 
+const DATA_STREAM = Object.freeze({ dataset: 'windows.sysmon_operational', type: 'logs' })
+
+function isZeros(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 48) return false
+  return true
+}
+
+/** PE metadata: `OriginalFileName` is moved, Company/Description/FileVersion/Product are copied (stay in event_data). */
+function peFields(data: EventData, pe: Obj | undefined, withOriginal: boolean): Obj | undefined {
+  if (withOriginal) {
+    const ofn = str(data, 'OriginalFileName')
+    if (ofn !== undefined) (pe ??= {}).original_file_name = ofn
+  }
+  const company = str(data, 'Company')
+  if (company !== undefined) (pe ??= {}).company = company
+  const description = str(data, 'Description')
+  if (description !== undefined) (pe ??= {}).description = description
+  const version = str(data, 'FileVersion')
+  if (version !== undefined) (pe ??= {}).file_version = version
+  const product = str(data, 'Product')
+  if (product !== undefined) (pe ??= {}).product = product
+  return pe
+}
+
+function questionOf(name: string): Obj {
+  const q: Obj = { name }
+  const parts = splitDomain(name)
+  if (parts.registered_domain !== undefined) q.registered_domain = parts.registered_domain
+  if (parts.subdomain !== undefined) q.subdomain = parts.subdomain
+  if (parts.top_level_domain !== undefined) q.top_level_domain = parts.top_level_domain
+  return q
+}
+
 /** source.* or destination.* from Sysmon's `<Prefix>Ip`, `<Prefix>Hostname`, `<Prefix>Port`. */
-function endpoint(data: Record<string, string>, prefix: 'Source' | 'Destination'): Obj | undefined {
-  const ipText = take(data, prefix + 'Ip')
-  const domain = take(data, prefix + 'Hostname')
-  const port = toInt(take(data, prefix + 'Port'))
+function endpoint(data: EventData, ipKey: string, hostKey: string, portKey: string): Obj | undefined {
+  const ipText = str(data, ipKey)
+  const domain = str(data, hostKey)
+  const port = int(data, portKey)
   if (ipText === undefined && domain === undefined && port === undefined) return undefined
   const e: Obj = {}
   if (ipText !== undefined) {

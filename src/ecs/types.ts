@@ -1,6 +1,7 @@
 // The contracts of the ECS layer: what normalize() returns and the one internal shape every Windows
 // export format is recognised into before mapping.
 import type { EcsEvent } from '../eql/value.js'
+import type { EventData } from './eventdata.js'
 
 export type { EcsEvent }
 
@@ -64,8 +65,8 @@ export interface WindowsRecord {
   readonly threadId?: number
   readonly userSid?: string
   readonly activityId?: string
-  /** EventData by name, values stringified as Windows renders them; empty, `-` and zero GUIDs removed. */
-  readonly eventData: Record<string, string>
+  /** EventData by name, read in place (see eventdata.ts); empty, `-` and zero GUIDs count as absent. */
+  readonly eventData: EventData
   /** Unnamed `<Data>` items (classic providers), in order. */
   readonly eventDataList?: readonly string[]
   readonly userData?: unknown

@@ -38,16 +38,7 @@ export function isAbsent(s: string): boolean {
 export function toInt(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined
   if (typeof v !== 'string' || v.length === 0) return undefined
-  const s = v.trim()
-  let n: number
-  if (s.length > 2 && s.charCodeAt(0) === 48 && (s.charCodeAt(1) | 32) === 120) {
-    if (!/^0[xX][0-9a-fA-F]{1,13}$/.test(s)) return undefined
-    n = parseInt(s.slice(2), 16)
-  } else {
-    if (!/^[+-]?\d{1,16}$/.test(s)) return undefined
-    n = Number(s)
-  }
-  return Number.isSafeInteger(n) ? n : undefined
+  return parseIntText(v)
 }
 
 /** `true`/`false` in any case, or a JSON boolean (reference §4: python-evtx writes `True`). */
@@ -64,4 +55,17 @@ export function windowsBasename(path: string): string | undefined {
   if (i < 0) return undefined
   const name = path.slice(i + 1)
   return name.length > 0 ? name : undefined
+}
+
+export function parseIntText(text: string): number | undefined {
+  const s = text.trim()
+  let n: number
+  if (s.length > 2 && s.charCodeAt(0) === 48 && (s.charCodeAt(1) | 32) === 120) {
+    if (!/^0[xX][0-9a-fA-F]{1,13}$/.test(s)) return undefined
+    n = parseInt(s.slice(2), 16)
+  } else {
+    if (!/^[+-]?\d{1,16}$/.test(s)) return undefined
+    n = Number(s)
+  }
+  return Number.isSafeInteger(n) ? n : undefined
 }

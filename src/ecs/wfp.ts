@@ -5,6 +5,7 @@ import type { Draft, MapContext } from './base.js'
 import { canonicalIp, ipType } from './ip.js'
 import type { Obj } from './obj.js'
 import { toInt } from './values.js'
+import { int, str } from './eventdata.js'
 
 const TRANSPORTS: Record<string, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'ipv6-icmp', 132: 'sctp' }
 const EPHEMERAL_MIN = 49152
@@ -41,9 +42,9 @@ export function mapWfp(d: Draft, cx: MapContext): boolean {
   if (rec.eventId === '5158') event.type = ['start']
 
   const proc: Obj = {}
-  const pid = toInt(data.ProcessID) ?? toInt(data.ProcessId)
+  const pid = int(data, 'ProcessID') ?? int(data, 'ProcessId')
   if (pid !== undefined) proc.pid = pid
-  const app = data.Application
+  const app = str(data, 'Application')
   if (app !== undefined) {
     const exe = devicePathToDos(app, cx)
     proc.executable = exe
@@ -55,16 +56,16 @@ export function mapWfp(d: Draft, cx: MapContext): boolean {
   for (const _ in proc) { out.process = proc; break }
 
   const network: Obj = {}
-  const dir = direction(data.Direction)
+  const dir = direction(str(data, 'Direction'))
   if (dir !== undefined) network.direction = dir
-  const proto = data.Protocol
+  const proto = str(data, 'Protocol')
   if (proto !== undefined) {
     network.iana_number = proto
     const t = TRANSPORTS[proto]
     if (t !== undefined) network.transport = t
   }
-  let src = endpoint(data.SourceAddress, data.SourcePort)
-  let dst = endpoint(data.DestAddress, data.DestPort)
+  let src = endpoint(str(data, 'SourceAddress'), str(data, 'SourcePort'))
+  let dst = endpoint(str(data, 'DestAddress'), str(data, 'DestPort'))
   // Inbound events on older hosts list the local side first; the local service port is then the
   // source port. Swap back to initiator orientation (Source = client) when ports say so.
   if (dir === 'ingress' && cx.opts.wfpSwapHeuristic && src?.port !== undefined && dst?.port !== undefined &&
