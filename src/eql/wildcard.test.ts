@@ -41,7 +41,15 @@ const cases: [string, string, boolean, boolean][] = [
   ['İx', 'i̇x', true, false], // U+0130 folds to a single "i" (Java), not "i + combining dot"
   ['İx', 'ix', true, true],
   ['i?', 'İx', true, true],
-  ['ΟΔΟΣ', 'οδοσ', true, true], // no final-sigma special case: Σ folds to σ everywhere
+  ['ΟΔΟΣ', 'οδοσ', true, true],
+  ['wmic*', 'WMIC.EXE', true, true], // in-place folded prefix
+  ['wmic*', 'WMI', true, false],
+  ['*.exe', 'A.EXE', true, true], // in-place folded suffix
+  ['*.exe', 'exe', true, false],
+  ['ä*', 'ÄRGER', true, true], // non-ASCII falls back to folding the value
+  ['*ß', 'STRAß', true, true],
+  ['*i', 'Xİ', true, true],
+  ['ab*', 'İ', true, false], // no final-sigma special case: Σ folds to σ everywhere
 ]
 
 describe('compileWildcard', () => {

@@ -17,8 +17,52 @@ export function compileWildcard(pattern: string, isCaseInsensitive: boolean): St
   if (!hasWildcard(p)) {
     return isCaseInsensitive ? (v) => equalsFolded(v, p) : (v) => v === p
   }
+  if (isCaseInsensitive && !p.includes('?')) {
+    // `"prefix*"` and `"*suffix"` are the commonest `:` shapes: compare in place, no folded copy
+    const star = p.indexOf('*')
+    if (star === p.length - 1) {
+      const prefix = p.slice(0, -1)
+      return (v) => startsWithFolded(v, prefix)
+    }
+    if (star === 0 && p.indexOf('*', 1) < 0) {
+      const suffix = p.slice(1)
+      return (v) => endsWithFolded(v, suffix)
+    }
+  }
   const test = pattern.includes('?') ? compileGlobNfa(p) : compileStarGlob(p)
   return isCaseInsensitive ? (v) => test(foldCase(v)) : test
+}
+
+/** `foldCase(v).startsWith(prefix)` without the copy when the compared part is ASCII. */
+function startsWithFolded(v: string, prefix: string): boolean {
+  const n = prefix.length
+  if (v.length < n) return hasNonAscii(v) ? foldCase(v).startsWith(prefix) : false
+  for (let i = 0; i < n; i++) {
+    let c = v.charCodeAt(i)
+    if (c >= 0x80) return foldCase(v).startsWith(prefix)
+    if (c >= 65 && c <= 90) c += 32
+    if (c !== prefix.charCodeAt(i)) return false
+  }
+  return true
+}
+
+/** `foldCase(v).endsWith(suffix)` without the copy when the compared part is ASCII. */
+function endsWithFolded(v: string, suffix: string): boolean {
+  const n = suffix.length
+  const off = v.length - n
+  if (off < 0) return hasNonAscii(v) ? foldCase(v).endsWith(suffix) : false
+  for (let i = 0; i < n; i++) {
+    let c = v.charCodeAt(off + i)
+    if (c >= 0x80) return foldCase(v).endsWith(suffix)
+    if (c >= 65 && c <= 90) c += 32
+    if (c !== suffix.charCodeAt(i)) return false
+  }
+  return true
+}
+
+function hasNonAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return true
+  return false
 }
 
 /** `*`-only patterns: first part is a prefix, last a suffix, middle parts found leftmost in order. */
