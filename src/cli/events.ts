@@ -16,7 +16,12 @@ export interface EventStreamOptions {
   readonly strict?: boolean
   /** Epoch ms of an event (from the query's timestamp field); defaults to `@timestamp`. */
   readonly timestampOf?: (event: EcsEvent) => number | null
-  /** Cheap raw-text test: a line for which it returns false is skipped before JSON.parse (ECS NDJSON only). */
+  /**
+   * Cheap raw-text test on NDJSON lines: a line for which it returns false is never parsed (counted in
+   * `summary.skipped`). Only sound for lines holding ECS documents, which pass through untouched: see
+   * `ecsLinePrefilter`.
+   */
+  readonly prefilter?: (line: string) => boolean
   readonly signal?: AbortSignal
   /** Every block of bytes read (compressed size), for a progress bar. */
   readonly onBytes?: (bytes: number) => void
@@ -40,6 +45,8 @@ export async function* readEventBatches(paths: readonly string[], opts: EventStr
     include: opts.include ? [...opts.include] : undefined,
     exclude: opts.exclude ? [...opts.exclude] : undefined,
     signal: opts.signal,
+    prefilter: opts.prefilter,
+    onPrefiltered: (n: number) => { summary.skipped += n },
     onFile: (_file: string, bytes: number) => { summary.files++; summary.bytes += bytes },
     ...(opts.onBytes ? { onBytes: opts.onBytes } : {}),
   })) {
@@ -70,6 +77,20 @@ export async function* readEventBatches(paths: readonly string[], opts: EventStr
     }
     if (out.length > 0) yield out
   }
+}
+
+/**
+ * Restricts a query's raw-text prefilter to lines that are ECS documents: those pass through the
+ * normalizer untouched, so a literal the query needs must be in their text. A Windows record (Winlogbeat,
+ * evtx_dump JSON) is normalized into fields its text does not contain (`host.os.type`, `event.type`), so it
+ * is always parsed. The test is deliberately coarse: a false "not ECS" only costs a parse.
+ */
+export function ecsLinePrefilter(prefilter: (line: string) => boolean): (line: string) => boolean {
+  return (line) => !isEcsLine(line) || prefilter(line)
+}
+
+function isEcsLine(line: string): boolean {
+  return line.includes('category"') && !line.includes('"winlog"') && !line.includes('"System"')
 }
 
 function sourceLabel(provider: string | undefined, code: string | undefined): string {

@@ -1,9 +1,9 @@
 // `vigil query '<EQL>' <files…>`: run one EQL query over files and print the results in Elasticsearch's order.
 import { readFileSync } from 'node:fs'
-import { parse, compile, renderError, defaultFieldTypes, parseMappingText, mergeFieldTypes, mergeIndexMappings, type CompiledQuery, type FieldTypes } from '../eql/index.js'
+import { parse, compile, renderError, buildPrefilter, type Query, defaultFieldTypes, parseMappingText, mergeFieldTypes, mergeIndexMappings, type CompiledQuery, type FieldTypes } from '../eql/index.js'
 import { runQuery, type EventRecord, type QueryResult } from '../detect/index.js'
 import type { InputFormat } from '../ingest/types.js'
-import { readEvents } from './events.js'
+import { readEvents, ecsLinePrefilter } from './events.js'
 import { createSummary, renderSummary, type RunSummary } from './summary.js'
 import { createLineWriter } from './output.js'
 import { renderTable } from './table.js'
@@ -45,11 +45,41 @@ export function loadMappingFiles(paths: readonly string[]): FieldTypes {
 
 /** Parses and compiles a query, or throws a UsageError carrying every positioned message. */
 export function compileQueryText(text: string, opts: QueryOptions): CompiledQuery {
+  return prepareQuery(text, opts).compiled
+}
+
+interface PreparedQuery {
+  readonly compiled: CompiledQuery
+  /** A raw-line test for ECS NDJSON lines (null when the query requires no literal). */
+  readonly prefilter: ((line: string) => boolean) | null
+}
+
+function prepareQuery(text: string, opts: QueryOptions): PreparedQuery {
   const parsed = parse(text)
   if (!parsed.ok) throw new UsageError(parsed.errors.map((e) => renderError(text, e)).join('\n'))
   const fieldTypes = opts.mapping?.length ? loadMappingFiles(opts.mapping) : defaultFieldTypes()
+  return { compiled: compileParsed(parsed.value, fieldTypes, opts), prefilter: queryPrefilter(parsed.value, fieldTypes) }
+}
+
+/**
+ * Event queries only: a sequence or sample needs every stage's events, and one prefilter per stage would
+ * have to be OR-ed. Fields that are not plain keywords (ip, numbers, dates, versions, aliases, null_value)
+ * can match values written differently, so they require nothing.
+ */
+function queryPrefilter(q: Query, types: FieldTypes): ((line: string) => boolean) | null {
+  if (q.base.kind !== 'event') return null
+  const pf = buildPrefilter(q.base.condition, {
+    isVerbatim: (path) => {
+      const t = types.get(path)
+      return t !== undefined && t.kind === 'keyword' && t.nullValue === undefined
+    },
+  })
+  return pf && ecsLinePrefilter(pf)
+}
+
+function compileParsed(query: Query, fieldTypes: FieldTypes, opts: QueryOptions): CompiledQuery {
   try {
-    return compile(parsed.value, {
+    return compile(query, {
       fieldTypes,
       timestampField: opts.timestampField,
       tiebreakerField: opts.tiebreaker,
@@ -81,11 +111,11 @@ export interface QueryRun {
 
 /** Reads the inputs and runs the query: the whole of `vigil query` but the output. */
 export async function executeQuery(text: string, paths: readonly string[], opts: QueryOptions): Promise<QueryRun> {
-  const compiled = compileQueryText(text, opts)
+  const { compiled, prefilter } = prepareQuery(text, opts)
   const summary = createSummary()
   const isCandidate = candidateTest(compiled)
   const candidates: EventRecord[] = []
-  for await (const rec of readEvents(paths, { summary, format: opts.inputFormat, strict: opts.strict, timestampOf: compiled.time.timestampMs })) {
+  for await (const rec of readEvents(paths, { summary, format: opts.inputFormat, strict: opts.strict, timestampOf: compiled.time.timestampMs, prefilter: prefilter ?? undefined })) {
     if (isCandidate(rec)) candidates.push(rec)
   }
   const results = runQuery(compiled, candidates, { size: opts.size, maxSamplesPerKey: opts.maxSamplesPerKey })

@@ -47,7 +47,8 @@ export interface In {
 }
 
 /**
- * `x : "a*"`, `x like~ ("a", "b?")`, `x regex "[a-z]+"`. `:` is always case-insensitive with wildcards;
+ * `x : "a*"`, `x like~ ("a", "b?")`, `x regex "[a-z]+"`. `:` is always case-insensitive with wildcards (its
+ * `isCaseInsensitive` flag is false: the flag records a written `~`);
  * `like` uses wildcards; `regex` is a Lucene regexp anchored at both ends. Patterns are string literals.
  */
 export interface Match {

@@ -101,11 +101,13 @@ function required(e: Expr, opts: PrefilterOptions): Clause[] {
     }
     case 'match': {
       if (e.op === 'regex' || e.value.kind !== 'field' || !opts.isVerbatim(e.value.path.join('.'))) return []
+      // `:` is always case-insensitive, whatever the node's flag says (the flag records a written `~`).
+      const isCaseInsensitive = e.op === ':' || e.isCaseInsensitive
       const frags: Fragment[] = []
       for (const p of e.patterns) {
         const piece = longestFixedPiece(p)
         if (piece === null) return []
-        frags.push(fragment(piece, e.isCaseInsensitive))
+        frags.push(fragment(piece, isCaseInsensitive))
       }
       return oneClause(frags)
     }
