@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildEventAlert, buildSequenceAlerts, eventIdentity, canonicalJson, type AlertRule, type AlertDecision } from './build.js'
 import { alertField } from './types.js'
-import type { EcsEvent } from '../eql/value.js'
+import type { EcsEvent } from '../eql/index.js'
 
 const RULE: AlertRule = {
   ruleId: '5b7c1c6e-3f0a-4d2b-9a63-0d8e4c1f7a21', name: 'Incoming Execution via WinRM Remote Shell', version: 1,

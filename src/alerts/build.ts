@@ -2,8 +2,8 @@
 // of N events, N building-block alerts plus one shell alert sharing `kibana.alert.group.id`. Ids are
 // sha256 over (rule id, rule version, member event identities), so a replay yields the same ids.
 import { createHash } from 'node:crypto'
-import type { EcsEvent } from '../eql/value.js'
-import type { SourceRef } from '../ingest/types.js'
+import type { EcsEvent } from '../eql/index.js'
+import type { SourceRef } from '../ingest/index.js'
 import type { Alert, AlertAncestor, AlertOverride, AlertThreat, Severity } from './types.js'
 import { alertField } from './types.js'
 

@@ -2,7 +2,7 @@
 // when the stage's top-level AND requires a discriminating field to equal one of a few literals
 // (`process.name : ("cmd.exe", "powershell.exe")`), those literals case-folded. Both are necessary
 // conditions only: the rule's compiled matcher still decides.
-import type { EventQuery, Expr, Query } from '../eql/ast.js'
+import type { EventQuery, Expr, Query } from '../eql/index.js'
 
 export type EqlQueryAst = Query
 

@@ -4,7 +4,7 @@ import { createRuleSet, type RuleSetRule } from './ruleset.js'
 import { createRunner } from './runner.js'
 import type { EventRecord, QueryResult } from './types.js'
 import type { Alert } from '../alerts/index.js'
-import type { EcsEvent } from '../eql/value.js'
+import type { EcsEvent } from '../eql/index.js'
 import { loadRuleText, type LoadedRule } from '../rules/load.js'
 import { compileExceptions, type ExceptionItem } from '../rules/exceptions.js'
 

@@ -5,8 +5,8 @@
 // an exception on any member prevents the alert). Results become Elastic-shaped alerts, optionally suppressed.
 import type { EqlQueryAst, RoutedStage } from './route.js'
 import { routeStages } from './route.js'
-import type { EcsEvent } from '../eql/value.js'
-import type { CompiledQuery } from '../eql/compiled.js'
+import type { EcsEvent } from '../eql/index.js'
+import type { CompiledQuery } from '../eql/index.js'
 import type { EventRecord, QueryResult } from './types.js'
 import { createRunner, type Runner } from './runner.js'
 import {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { compileExceptions, type ExceptionEntry, type ExceptionItem, type ValueList } from './exceptions.js'
 import { parseExceptionText, parseKibanaExport, parseExceptionToml } from './exception-files.js'
 import { renderRuleError } from './errors.js'
-import type { EcsEvent } from '../eql/value.js'
+import type { EcsEvent } from '../eql/index.js'
 
 const item = (entries: ExceptionEntry[], extra: Partial<ExceptionItem> = {}): ExceptionItem =>
   ({ itemId: 'i', listId: 'l', name: 'item', entries, source: { file: 't' }, ...extra })

@@ -3,7 +3,7 @@
 // exception that matches any member prevents the alert, as Elastic documents ("if an exception matches any
 // events necessary to complete the sequence, no alert is created").
 import ipaddr from 'ipaddr.js'
-import type { EcsEvent } from '../eql/value.js'
+import type { EcsEvent } from '../eql/index.js'
 import { fieldValues, readField, type FieldScalar } from './field.js'
 import { compileWildcard, type TextMatcher } from './wildcard.js'
 

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { compileOverrides } from './overrides.js'
 import type { RuleData } from './schema.js'
-import type { EcsEvent } from '../eql/value.js'
+import type { EcsEvent } from '../eql/index.js'
 
 const base = {
   name: 'Rule', author: ['t'], description: 'd', rule_id: '0f0e0d0c-0b0a-4909-8807-060504030201',

@@ -5,7 +5,7 @@
 // member, and `[rule.vigil]` mappings can name the stage whose event decides ("stage = 2": the second
 // bracketed term as written). Overrides change the shell alert; building blocks keep the rule's defaults.
 import type { AlertOverride, Severity } from '../alerts/index.js'
-import type { EcsEvent } from '../eql/value.js'
+import type { EcsEvent } from '../eql/index.js'
 import { fieldValues } from './field.js'
 import type { RuleData } from './schema.js'
 import { SEVERITIES } from './schema.js'

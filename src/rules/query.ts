@@ -1,11 +1,8 @@
 // A rule's EQL query → AST + compiled closures, with errors placed at their line in the rule file.
-// The EQL front end has no index.ts yet; these are its public modules.
-import { parse } from '../eql/parser.js'
-import { tryCompile } from '../eql/compile.js'
-import { defaultFieldTypes, type FieldTypes } from '../eql/fieldtypes.js'
-import type { CompiledQuery } from '../eql/compiled.js'
-import type { Query } from '../eql/ast.js'
-import { lineColumn, type EqlError } from '../eql/errors.js'
+import {
+  defaultFieldTypes, lineColumn, parse, tryCompile,
+  type CompiledQuery, type EqlError, type FieldTypes, type Query,
+} from '../eql/index.js'
 import type { RuleError } from './errors.js'
 import type { RuleData } from './schema.js'
 import type { TomlLines } from './toml-lines.js'
