@@ -56,7 +56,8 @@ export const MAX_NESTING = 200
 /** Quote a token for a message, the way ANTLR does (`'<EOF>'` at the end). */
 export function describe(t: Token, text: string): string {
   if (t.kind === 'eof') return 'end of query'
-  return `'${text.slice(t.start, t.end)}'`
+  const raw = text.slice(t.start, Math.min(t.end, t.start + 41))
+  return `'${t.end - t.start > 40 ? `${raw.slice(0, 40)}…` : raw}'`
 }
 
 /**

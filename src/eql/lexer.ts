@@ -131,12 +131,29 @@ export function lex(text: string): Lexed {
         const start = i
         const cp = text.codePointAt(i) ?? c
         i += cp > 0xffff ? 2 : 1
-        syntax(errors, start, i, `token recognition error at: '${String.fromCodePoint(cp)}'`)
+        while (i < n && isUnknownStart(text.charCodeAt(i))) i++
+        const run = text.slice(start, i)
+        syntax(errors, start, i, `token recognition error at: '${run.length > 20 ? `${run.slice(0, 20)}…` : run}'`)
       }
     }
   }
   tokens.push({ kind: 'eof', text: '', start: n, end: n })
   return { tokens, errors }
+}
+
+/** A character that no token can start with (so it extends a run of unrecognised characters). */
+function isUnknownStart(c: number): boolean {
+  if (isWordStart(c) || isDigit(c)) return false
+  switch (c) {
+    case CH_SPACE: case CH_LF: case CH_CR: case CH_TAB: case CH_FF: case CH_VT:
+    case CH_DQUOTE: case CH_SQUOTE: case CH_BACKTICK: case CH_EQ: case CH_BANG: case CH_LT: case CH_GT:
+    case CH_COLON: case CH_PLUS: case CH_MINUS: case CH_STAR: case CH_SLASH: case CH_PERCENT: case CH_DOT:
+    case CH_COMMA: case CH_LPAREN: case CH_RPAREN: case CH_LBRACKET: case CH_RBRACKET: case CH_PIPE:
+    case CH_QMARK: case CH_TILDE:
+      return false
+    default:
+      return !Number.isNaN(c)
+  }
 }
 
 // Module-level helpers, not per-call closures: lexing runs once per query and closures are costly under tsx.

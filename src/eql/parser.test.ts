@@ -268,6 +268,27 @@ describe('parser: syntax errors', () => {
   })
 })
 
+describe('parser: garbage in bulk', () => {
+  // These would take minutes with a quadratic error path; linear handling returns at once.
+  const cases: [string, string][] = [
+    ['unknown characters', '#'.repeat(200_000)],
+    ['single-quoted strings', "''".repeat(100_000)],
+    ['unterminated strings', '"\n'.repeat(100_000)],
+    ['bad escapes', `process where a == "${'\\u{1}'.repeat(50_000)}"`],
+    ['many bad sequence terms', `sequence ${'[a where ] '.repeat(20_000)}`],
+    ['a huge literal', `process where length("${'x'.repeat(1_000_000)}", 1) == 1`],
+  ]
+  for (const [name, text] of cases) {
+    it(name, () => {
+      const r = parse(text)
+      assert.equal(r.ok, false)
+      if (r.ok) return
+      assert.ok(r.errors.length >= 1 && r.errors.length <= 100, `${r.errors.length} errors`)
+      assert.ok(r.errors.every((e) => e.message.length < 400), 'messages stay short')
+    })
+  }
+})
+
 describe('parser: never throws', () => {
   const TOKENS = ['process', 'where', 'sequence', 'sample', 'by', 'with', 'maxspan', '=', '==', '!=', '<', ':', '!:', 'in', 'in~',
     'not', 'and', 'or', 'like~', 'regex', '(', ')', '[', '![', ']', ',', '|', 'head', 'tail', '5', '-', '1.5', '"x"', '"""y"""',

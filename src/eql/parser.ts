@@ -8,6 +8,7 @@ import { parseExpr, parseUnary } from './parse-expr.js'
 import { validate, validateExpr } from './validate.js'
 
 const UNIT_MS: Readonly<Record<TimeUnit, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+const MAX_ERRORS = 100
 const ENDGAME_PIPES: ReadonlySet<string> = new Set(['count', 'filter', 'sort', 'unique', 'unique_count'])
 
 const span = (start: number, end: number): Span => ({ start, end })
@@ -51,7 +52,9 @@ function run<T>(text: string, parseTop: (cx: Cursor) => T, check: (value: T) => 
  */
 function tidy(errors: readonly EqlError[]): EqlError[] {
   const out: EqlError[] = []
-  for (const e of [...errors].sort((a, b) => a.span.start - b.span.start)) {
+  // A garbage input can yield an error per character; the first MAX_ERRORS are plenty to act on.
+  const sorted = [...errors].sort((a, b) => a.span.start - b.span.start).slice(0, MAX_ERRORS)
+  for (const e of sorted) {
     const twin = out.some((o) => o.message === e.message && o.span.start <= e.span.end && e.span.start <= o.span.end)
     if (!twin) out.push(e)
   }

@@ -119,7 +119,8 @@ function literalTypeName(l: Literal): string {
 }
 
 function literalText(l: Literal): string {
-  return l.value === null ? 'null' : String(l.value)
+  const s = l.value === null ? 'null' : String(l.value)
+  return s.length > 80 ? `${s.slice(0, 79)}…` : s
 }
 
 function acceptsLiteral(kind: ArgKind, l: Literal): boolean {
@@ -209,8 +210,13 @@ function checkExpr(e: Expr, errors: EqlError[]): void {
   }
 }
 
-/** Short rendering of an expression for messages (`process.name`, `length(1)`). */
+/** Short rendering of an expression for messages (`process.name`, `length(1)`), at most ~80 characters. */
 function describeExpr(e: Expr): string {
+  const s = renderExpr(e)
+  return s.length > 80 ? `${s.slice(0, 79)}…` : s
+}
+
+function renderExpr(e: Expr): string {
   switch (e.kind) {
     case 'literal': return e.type === 'string' ? JSON.stringify(e.value) : literalText(e)
     case 'field': return (e.isOptional ? '?' : '') + e.path.join('.')
