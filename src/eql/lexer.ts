@@ -191,21 +191,17 @@ function lexNumber(text: string, start: number, tokens: Token[], errors: EqlErro
   let i = start
   let isFloat = false
   while (i < n && isDigit(text.charCodeAt(i))) i++
-  if (text.charCodeAt(i) === CH_DOT && !isWordStart(text.charCodeAt(i + 1))) {
+  // `1.`, `1.5` and `1.e5` are decimals (ES DECIMAL_VALUE); `1.x` is not.
+  if (text.charCodeAt(i) === CH_DOT && (!isWordStart(text.charCodeAt(i + 1)) || isExponent(text, i + 1))) {
     isFloat = true
     i++
     while (i < n && isDigit(text.charCodeAt(i))) i++
   }
-  const e = text.charCodeAt(i)
-  if (e === 69 || e === 101) {
-    let j = i + 1
-    const s = text.charCodeAt(j)
-    if (s === CH_PLUS || s === CH_MINUS) j++
-    if (isDigit(text.charCodeAt(j))) {
-      isFloat = true
-      i = j
-      while (i < n && isDigit(text.charCodeAt(i))) i++
-    }
+  if (isExponent(text, i)) {
+    isFloat = true
+    i++
+    if (text.charCodeAt(i) === CH_PLUS || text.charCodeAt(i) === CH_MINUS) i++
+    while (i < n && isDigit(text.charCodeAt(i))) i++
   }
   const raw = text.slice(start, i)
   const value = Number(raw)
@@ -218,6 +214,14 @@ function lexNumber(text: string, start: number, tokens: Token[], errors: EqlErro
   const kind = isFloat || value > 9223372036854775807 ? 'float' : 'integer'
   tokens.push({ kind, text: raw, start, end: i, value })
   return i
+}
+
+/** `e5`, `E-3`, `e+10` at `at`. */
+function isExponent(text: string, at: number): boolean {
+  const e = text.charCodeAt(at)
+  if (e !== 69 && e !== 101) return false
+  const s = text.charCodeAt(at + 1)
+  return isDigit(s) || ((s === CH_PLUS || s === CH_MINUS) && isDigit(text.charCodeAt(at + 2)))
 }
 
 /** `"…"` with escapes, or `"""…"""` raw. */
