@@ -3,6 +3,7 @@
 //   trailing `{"exported_exception_list_count": …}` summary line;
 // - a detection-rules exceptions-as-code TOML (`[metadata] rule_ids …`, `[[exceptions]]`, `[[exceptions.items]]`);
 // - a vigil allowlist TOML (`[[allow]]` with users, domains, hosts, source_subnets, process_paths, entries).
+import { readFileSync } from 'node:fs'
 import { parse as parseToml, TomlDate, TomlError } from 'smol-toml'
 import { z } from 'zod'
 import { fieldPath, type RuleError } from './errors.js'
@@ -197,4 +198,26 @@ const lineAt = (line: number | undefined): { line?: number } => (line === undefi
 /** Parse exception text by file name: `.ndjson`/`.json` as a Kibana export, anything else as TOML. */
 export function parseExceptionText(text: string, file: string): ParsedExceptions {
   return /\.(nd)?json$/i.test(file) ? parseKibanaExport(text, file) : parseExceptionToml(text, file)
+}
+
+export interface LoadedExceptions {
+  readonly items: readonly ExceptionItem[]
+  readonly errors: readonly RuleError[]
+}
+
+/** Read exception files (`.ndjson`/`.json` Kibana exports, TOML allowlists or exceptions-as-code). */
+export function loadExceptionFiles(paths: readonly string[]): LoadedExceptions {
+  const items: ExceptionItem[] = []
+  const errors: RuleError[] = []
+  for (const path of paths) {
+    let text: string
+    try { text = readFileSync(path, 'utf8') } catch (e) {
+      errors.push({ code: 'io', file: path, message: (e as Error).message })
+      continue
+    }
+    const parsed = parseExceptionText(text, path)
+    if (parsed.ok) items.push(...parsed.items)
+    else errors.push(...parsed.errors)
+  }
+  return { items, errors }
 }

@@ -221,3 +221,10 @@ test('the example allowlist parses and covers the seeds\' false positives', asyn
   assert.notEqual(c.value.match({ user: { name: 'SVC_ANSIBLE', domain: 'corp' } }, winrm), null)
   assert.equal(c.value.match({ source: { ip: '10.0.30.21' } }, winrm), null, 'the expired red-team item no longer applies')
 })
+
+test('loadExceptionFiles reads several files and reports unreadable ones', async () => {
+  const { loadExceptionFiles } = await import('./exception-files.js')
+  const r = loadExceptionFiles(['rules/windows/allowlist.example.toml', '/nonexistent/allow.toml'])
+  assert.equal(r.items.length, 4)
+  assert.deepEqual(r.errors.map((e) => [e.code, e.file]), [['io', '/nonexistent/allow.toml']])
+})

@@ -123,3 +123,19 @@ test('renderGuide: facts, escalation, MITRE mapping, query, then the guide', () 
   assert.match(text, /```eql\nsequence by host\.id with maxspan=30s/)
   assert.match(text, /## Blind Spots and Assumptions/)
 })
+
+test('renderFixtureReport and ruleSummary', async () => {
+  const { renderFixtureReport } = await import('./fixtures.js')
+  const { ruleSummary } = await import('./catalog.js')
+  const winrm = byName('Incoming Execution via WinRM Remote Shell')
+  const text = renderFixtureReport(runFixtures(winrm, { nowMs }))
+  assert.match(text, /^PASS Incoming Execution via WinRM Remote Shell \(5b7c1c6e-3f0a-4d2b-9a63-0d8e4c1f7a21\)\n/)
+  assert.match(text, /  ok   fires  sysmon   tp_sysmon_cmd\.ndjson — .* \[1 × high\]/)
+  assert.match(text, /  ok   silent sysmon   nm_conhost\.ndjson — .* \[silent\]/)
+  assert.deepEqual(ruleSummary(winrm), {
+    ruleId: '5b7c1c6e-3f0a-4d2b-9a63-0d8e4c1f7a21', name: 'Incoming Execution via WinRM Remote Shell', version: 1,
+    severity: 'medium', riskScore: 47, queryKind: 'sequence', isBuildingBlock: false, escalations: ['high'],
+    tactics: ['TA0008'], techniques: ['T1021', 'T1021.006'], hasGuide: true, hasFixtures: true, file: winrm.file,
+  })
+  assert.deepEqual(ruleSummary(byName('WMIC Remote Command')).tactics, ['TA0008', 'TA0002'])
+})

@@ -187,3 +187,16 @@ export function readNdjson(file: string): { ok: true; events: EcsEvent[] } | { o
   })
   return errors.length > 0 ? { ok: false, errors } : { ok: true, events }
 }
+
+/** Human-readable report for `vigil rules test`: one line per case, failures explained. */
+export function renderFixtureReport(report: FixtureReport): string {
+  const lines = [`${report.passed ? 'PASS' : 'FAIL'} ${report.name} (${report.ruleId})`]
+  for (const c of report.cases) {
+    const got = c.matches === 0 ? 'silent' : `${c.matches} × ${[...new Set(c.severities)].join('/')}`
+    lines.push(`  ${c.passed ? 'ok  ' : 'FAIL'} ${c.expect === 'fire' ? 'fires ' : 'silent'} ${c.source.padEnd(8)} ${c.file} — ${c.description} [${got}]`)
+    for (const p of c.problems) lines.push(`         ${p}`)
+  }
+  for (const e of report.errors) lines.push(`  error: ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.field ? `${e.field}: ` : ''}${e.message}`)
+  if (report.missingSources.length > 0) lines.push(`  note: no true positive for ${report.missingSources.join(', ')}`)
+  return lines.join('\n')
+}
