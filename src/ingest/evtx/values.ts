@@ -138,6 +138,11 @@ function ansi(buf: Buffer, start: number, end: number): string {
   return buf.toString('latin1', start, e)
 }
 
+/** JSON has no NaN/Infinity: those floats become the strings `NaN`, `Infinity`, `-Infinity`. */
+function finite(n: number): number | string {
+  return Number.isFinite(n) ? n : String(n)
+}
+
 /** One fixed-width scalar at pos (the caller checked that `width` bytes are there). */
 function scalar(buf: Buffer, type: number, pos: number, width: number): DecodedScalar {
   switch (type) {
@@ -149,8 +154,8 @@ function scalar(buf: Buffer, type: number, pos: number, width: number): DecodedS
     case 0x08: return buf.readUInt32LE(pos)
     case 0x09: return int64(buf, pos, true)
     case 0x0a: return int64(buf, pos, false)
-    case 0x0b: return buf.readFloatLE(pos)
-    case 0x0c: return buf.readDoubleLE(pos)
+    case 0x0b: return finite(buf.readFloatLE(pos))
+    case 0x0c: return finite(buf.readDoubleLE(pos))
     // Booleans are 32-bit (MS-EVEN6); any non-zero value is true, as Windows renders it.
     case 0x0d: return width === 4 ? buf.readUInt32LE(pos) !== 0 : width === 2 ? buf.readUInt16LE(pos) !== 0 : buf[pos] !== 0
     case 0x0f: return guid(buf, pos)

@@ -10,7 +10,7 @@ if (port !== null) {
     let res: ChunkResponse
     try {
       const bytes = Buffer.from(m.bytes, m.byteOffset, m.length)
-      res = { seq: m.seq, records: parseChunk(bytes, { file: m.file, offset: m.offset, checksums: m.checksums }) }
+      res = { seq: m.seq, json: JSON.stringify(parseChunk(bytes, { file: m.file, offset: m.offset, checksums: m.checksums })) }
     } catch (e) {
       res = { seq: m.seq, error: e instanceof Error ? e.message : String(e) }
     }

@@ -20,7 +20,8 @@ export interface ChunkRequest {
 
 export interface ChunkResponse {
   readonly seq: number
-  readonly records?: RawRecord[]
+  /** The chunk's RawRecords as JSON: cheaper to pass and rebuild than a structured clone of many small objects. */
+  readonly json?: string
   readonly error?: string
 }
 
@@ -71,7 +72,7 @@ export function createEvtxWorkerPool(size: number): EvtxWorkerPool {
       owner.delete(m.seq)
       if (p === undefined) return
       waiting.delete(m.seq)
-      if (m.records !== undefined) p.resolve(m.records)
+      if (m.json !== undefined) p.resolve(JSON.parse(m.json) as RawRecord[])
       else p.reject(new Error(m.error ?? 'worker returned nothing'))
     })
     w.on('error', (e) => fail(e))
