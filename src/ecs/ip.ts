@@ -7,6 +7,9 @@ const plainIPv4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|
 /** The canonical form of an IP address, or `undefined` when `text` is not one. */
 export function canonicalIp(text: string): string | undefined {
   if (plainIPv4.test(text)) return text // the common case costs one linear regex test
+  // IPv4 must be dotted-quad decimal (Elasticsearch's ip type rejects `010.0.0.1`, `0xa.0.0.1`, `10.1`),
+  // although ipaddr.js would read those as octal/hex/short forms.
+  if (!text.includes(':')) return undefined
   let s = text
   // Some producers bracket IPv6 (`[::1]`).
   if (s.length > 2 && s.charCodeAt(0) === 91 && s.charCodeAt(s.length - 1) === 93) s = s.slice(1, -1)
