@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { isEvtx, parseFileHeader, readEvtx } from '../../src/ingest/evtx/index.js'
+import { isEvtx, parseFileHeader, readEvtx, readEvtxBatches } from '../../src/ingest/evtx/index.js'
 import type { RawRecord } from '../../src/ingest/types.js'
 import { chunkBuilder, fileHeader, v } from './builder.js'
 
@@ -155,6 +155,13 @@ describe('dirty and corrupt EVTX files', () => {
       const par = await all(join(DIR, f), 2)
       assert.deepEqual(par, one, f)
     }
+  })
+
+  it('batches per chunk and reports the given display name', async () => {
+    const batches: RawRecord[][] = []
+    for await (const b of readEvtxBatches(join(DIR, 'sample_with_a_bad_chunk_magic.evtx'), { name: 'evidence/a.evtx' })) batches.push(b)
+    assert.equal(batches.length, 16)
+    assert.deepEqual(batches.flat(), (await all(join(DIR, 'sample_with_a_bad_chunk_magic.evtx'))).map((r) => ({ ...r, source: { ...r.source, file: 'evidence/a.evtx' } })))
   })
 
   it('stops early when aborted', async () => {

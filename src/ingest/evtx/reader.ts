@@ -16,6 +16,8 @@ export interface EvtxReadOptions extends ReadOptions {
   readonly workers?: number | EvtxWorkerPool
   /** Verify chunk header and record-data CRC32s (default true); mismatches are reported, decoding continues. */
   readonly checksums?: boolean
+  /** File name reported in every SourceRef (default: `path`), e.g. the user-facing name of a spooled copy. */
+  readonly name?: string
 }
 
 export interface ChunkJob {
@@ -67,47 +69,59 @@ async function* chunks(fh: FileHandle, file: string, reuse: boolean, out: RawRec
 }
 
 /**
- * Yields every record of an EVTX file as `{kind: 'record', format: 'evtx', raw, source: {file, offset}}` with
- * `raw` in the evtx_dump JSON shape, and every problem as `{kind: 'malformed', reason, source}`. Never throws
- * for bad input (an unreadable file is one malformed record at offset 0).
+ * Yields the records of an EVTX file one chunk at a time (one array per 64 KiB chunk, problems included in
+ * order): the cheap way to consume it in bulk. See readEvtx for the record shapes.
  */
-export async function* readEvtx(path: string, opts: EvtxReadOptions = {}): AsyncGenerator<RawRecord> {
+export async function* readEvtxBatches(path: string, opts: EvtxReadOptions = {}): AsyncGenerator<RawRecord[]> {
+  const file = opts.name ?? path
   let fh: FileHandle
   try {
     fh = await open(path, 'r')
   } catch (e) {
-    yield malformed(path, 0, `cannot open: ${e instanceof Error ? e.message : String(e)}`)
+    yield [malformed(file, 0, `cannot open: ${e instanceof Error ? e.message : String(e)}`)]
     return
   }
   const pending: RawRecord[] = []
+  const flush = (batch: RawRecord[]): RawRecord[] => {
+    if (pending.length === 0) return batch
+    const out = [...pending, ...batch]
+    pending.length = 0
+    return out
+  }
   try {
     const w = opts.workers ?? 0
     const workers = typeof w === 'number' ? Math.max(0, Math.floor(w)) : w.size
     const checksums = opts.checksums !== false
     if (workers === 0) {
-      for await (const job of chunks(fh, path, true, pending, opts.signal)) {
-        while (pending.length > 0) yield pending.shift()!
-        for (const n of job.notes) yield n
-        const records = parseChunk(job.bytes, { file: path, offset: job.offset, checksums })
-        for (const r of records) yield r
+      for await (const job of chunks(fh, file, true, pending, opts.signal)) {
+        const records = parseChunk(job.bytes, { file, offset: job.offset, checksums })
+        yield flush(job.notes.length === 0 ? records : [...job.notes, ...records])
         if (opts.signal?.aborted) return
       }
     } else {
       const pool = typeof w === 'number' ? createEvtxWorkerPool(workers) : w
       try {
-        for await (const records of decodeChunksInWorkers(chunks(fh, path, false, pending, opts.signal), pool, path, checksums)) {
-          while (pending.length > 0) yield pending.shift()!
-          for (const r of records) yield r
+        for await (const records of decodeChunksInWorkers(chunks(fh, file, false, pending, opts.signal), pool, file, checksums)) {
+          yield flush(records)
           if (opts.signal?.aborted) return
         }
       } finally {
         if (typeof w === 'number') await pool.close()
       }
     }
-    while (pending.length > 0) yield pending.shift()!
+    if (pending.length > 0) yield flush([])
   } catch (e) {
-    yield malformed(path, 0, `read error: ${e instanceof Error ? e.message : String(e)}`)
+    yield flush([malformed(file, 0, `read error: ${e instanceof Error ? e.message : String(e)}`)])
   } finally {
     await fh.close()
   }
+}
+
+/**
+ * Yields every record of an EVTX file as `{kind: 'record', format: 'evtx', raw, source: {file, offset}}` with
+ * `raw` in the evtx_dump JSON shape, and every problem as `{kind: 'malformed', reason, source}`. Never throws
+ * for bad input (an unreadable file is one malformed record at offset 0).
+ */
+export async function* readEvtx(path: string, opts: EvtxReadOptions = {}): AsyncGenerator<RawRecord> {
+  for await (const batch of readEvtxBatches(path, opts)) yield* batch
 }
