@@ -72,7 +72,8 @@ export async function* readInputBatches(paths: readonly string[], opts: InputOpt
     if (opts.signal?.aborted) throw opts.signal.reason
     if (path === '-') {
       opts.onFile?.('-', 0)
-      yield* readStream(process.stdin as AsyncIterable<Buffer>, '-', opts, undefined, 0)
+      const stdin = process.stdin as AsyncIterable<Buffer>
+      yield* readStream(opts.onBytes ? countBytes(stdin, opts.onBytes) : stdin, '-', opts, undefined, 0)
       continue
     }
     let isDirectory: boolean
