@@ -25,7 +25,10 @@ const event: EcsEvent = {
   '@timestamp': '2017-08-30T20:47:33.120Z',
   event: { category: ['process', 'network'], type: ['start'], code: 4688 },
   host: { os: { type: 'windows' } },
-  process: { name: 'WMIC.exe', args: ['wmic', '/node:10.0.0.1', 'process', 'call'], pid: '1234', exit_code: 0 },
+  process: {
+    name: 'WMIC.exe', args: ['wmic', '/node:10.0.0.1', 'process', 'call'], pid: '1234', exit_code: 0,
+    code_signature: { trusted: [false, true], exists: [false, 'false'] },
+  },
   'process.parent.name': 'cmd.exe',
   source: { ip: '0:0:0:0:0:0:0:1', port: 5985 },
   destination: { ip: '::ffff:10.0.0.5' },
@@ -78,6 +81,8 @@ table('and / or / not: three-valued logic', [
   ['not (missing > 1)', null], ['not true', false], ['not not true', true], ['null == (missing > 1)', true],
   ['null == (n > 1)', false], ['missing > 1 or missing < 1 or s == "abc"', true], ['n > 1 and s == "abc" and t == true', true],
   ['(missing > 1 or false) and false', false], ['(missing > 1 or false) and true', null],
+  ['process.code_signature.trusted and true', true], ['not process.code_signature.trusted', false], // multi-valued boolean: any
+  ['process.code_signature.exists and true', false], ['process.code_signature.exists or false', false],
 ])
 
 table('in / not in / in~', [

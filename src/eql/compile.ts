@@ -101,13 +101,21 @@ export function compileExpr(expr: Expr, opts?: CompileOptions): Eval {
   return orThrow(tryCompileExpr(expr, opts), 'EQL compile error')
 }
 
+/**
+ * Whether the operand yields only true/false/null. A boolean *field* may be multi-valued
+ * (`[true, false]`), so it goes through truth() like any other non-predicate value.
+ */
+function isPredicate(op: Operand): boolean {
+  return op.sort === 'boolean' && op.fieldType === undefined
+}
+
 function toMatcher(cond: Operand): Matcher {
   if (cond.constant) {
     const isTrue = truth(cond.constant.value) === true
     return () => isTrue
   }
   const ev = cond.eval
-  return cond.sort === 'boolean' ? (e) => ev(e) === true : (e) => truth(ev(e)) === true
+  return isPredicate(cond) ? (e) => ev(e) === true : (e) => truth(ev(e)) === true
 }
 
 function compileEventQuery(q: EventQuery, cx: Context, opts: CompileOptions | undefined): Matcher {
@@ -203,7 +211,7 @@ function compileExprIn(e: Expr, cx: Context): Operand {
       const ev = inner.eval
       if (inner.constant) return constantOperand(not3(truth(inner.constant.value)), 'boolean', e.span)
       return {
-        eval: inner.sort === 'boolean' ? (x) => not3(ev(x) as boolean | null) : (x) => not3(truth(ev(x))),
+        eval: isPredicate(inner) ? (x) => not3(ev(x) as boolean | null) : (x) => not3(truth(ev(x))),
         sort: 'boolean', span: e.span,
       }
     }
@@ -239,7 +247,7 @@ function compileLogic(kind: 'and' | 'or', terms: readonly Operand[], span: Span)
       continue
     }
     const ev = t.eval
-    live.push(t.sort === 'boolean' ? ev : (x) => truth(ev(x)))
+    live.push(isPredicate(t) ? ev : (x) => truth(ev(x)))
   }
   const rest: boolean | null = sawNull ? null : !stop
   if (live.length === 0) return constantOperand(rest, 'boolean', span)

@@ -32,6 +32,7 @@ export function formatIp(b: IpBytes): string {
 
 /** Canonical text of an IP address (equal addresses give equal strings), or null. */
 export function canonicalIp(text: string): string | null {
+  if (isCanonicalIpv4(text)) return text // the common case, without parsing into bytes
   const b = parseIp(text)
   return b === null ? null : formatIp(b)
 }
@@ -77,4 +78,29 @@ export function cidrContains(c: Cidr, ip: IpBytes): boolean {
   if (rest === 0) return true
   const mask = (0xff << (8 - rest)) & 0xff
   return ((c.network[full] as number) & mask) === ((ip[full] as number) & mask)
+}
+
+/** `a.b.c.d` with four decimal parts 0..255 and no leading zeros: already canonical. */
+function isCanonicalIpv4(s: string): boolean {
+  let parts = 0
+  let i = 0
+  const n = s.length
+  while (i < n) {
+    const start = i
+    let v = 0
+    while (i < n) {
+      const c = s.charCodeAt(i) - 48
+      if (c < 0 || c > 9) break
+      v = v * 10 + c
+      i++
+    }
+    const len = i - start
+    if (len === 0 || len > 3 || v > 255 || (len > 1 && s.charCodeAt(start) === 48)) return false
+    parts++
+    if (i === n) break
+    if (s.charCodeAt(i) !== 46 || parts === 4) return false
+    i++
+    if (i === n) return false
+  }
+  return parts === 4
 }
