@@ -6,7 +6,7 @@ import { chmod, mkdir, mkdtemp, readFile as readBytes, rm, symlink, writeFile } 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { zipSync } from 'fflate'
+import { Zip, ZipDeflate, zipSync } from 'fflate'
 import { listInputFiles, readInputs, type InputOptions, type RawRecord } from './index.js'
 
 const FIXTURES = new URL('../../test/fixtures/inputs/', import.meta.url).pathname
@@ -115,6 +115,28 @@ test('zip: every entry detected on its own, nested gzip followed, names as archi
       'record bundle.zip!export/c.json.gz:1',
       'malformed bundle.zip!export/readme.md',
     ])
+  })
+})
+
+test('zip written as a stream (sizes in data descriptors after the data) is read too', async () => {
+  await withTmp(async (dir) => {
+    const parts: Uint8Array[] = []
+    const zip = new Zip((err, data) => {
+      if (err) throw err
+      parts.push(data)
+    })
+    for (const [name, text] of [['a.ndjson', '{"a":1}\n{"a":2}\n'.repeat(500)], ['b.ndjson', '{"b":1}\n']] as const) {
+      const entry = new ZipDeflate(name)
+      zip.add(entry)
+      entry.push(Buffer.from(text), true)
+    }
+    zip.end()
+    const path = join(dir, 'streamed.zip')
+    await writeFile(path, Buffer.concat(parts))
+    const got = await collect([path])
+    assert.equal(got.length, 1001)
+    assert.equal(got.every((r) => r.kind === 'record'), true)
+    assert.equal(got[1000]!.source.file, `${path}!b.ndjson`)
   })
 })
 

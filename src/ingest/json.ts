@@ -54,7 +54,7 @@ function createJsonSplitter(sink: Sink, maxBytes: number): JsonSplitter {
 
   const finish = (chunk: Buffer, end: number): void => {
     capturing = false
-    let size = partBytes + (end - capStart)
+    const size = partBytes + (end - capStart)
     if (overflow || size > maxBytes) {
       sink.problem(`JSON value too large (over ${maxBytes} bytes)`, startOffset, startLine)
     } else {
@@ -65,7 +65,6 @@ function createJsonSplitter(sink: Sink, maxBytes: number): JsonSplitter {
         text = Buffer.concat(parts, size).toString('utf8')
       }
       sink.value(isScalar ? text.trimEnd() : text, startOffset, startLine)
-      size = 0
     }
     parts = []
     partBytes = 0

@@ -130,19 +130,23 @@ export function createChunkDecoder(buf: Buffer, chunkEnd: number): ChunkDecoder 
 
   /**
    * Open-start-element. The u16 dependency id is present inside template definitions only: elements written
-   * directly in a record (no template, e.g. forwarded events) and in values of type 0x21 lack it. Outside
-   * templates we still pick the layout whose name offset is plausible (inline or already known).
+   * directly in a record (no template, e.g. forwarded events) and in values of type 0x21 lack it. Either way
+   * the layout whose name offset is plausible wins.
    */
   function element(c: Cursor, hasDependency: boolean): ElementNode {
     if (++c.depth > MAX_DEPTH) throw new EvtxError(`elements nested deeper than ${MAX_DEPTH}`, c.pos)
     need(c, 11)
     const token = buf[c.pos]!
+    // Name offset as read with and without the dependency id; keep the expected layout unless only the
+    // other one yields a plausible offset (the name inline right after it, or a name already seen).
     let skip = hasDependency ? 3 : 1
-    if (!hasDependency && c.pos + 13 <= c.end) {
-      const off = buf.readUInt32LE(c.pos + 5)
+    if (c.pos + 13 <= c.end) {
+      const offPlain = buf.readUInt32LE(c.pos + 5)
       const offDep = buf.readUInt32LE(c.pos + 7)
-      const plain = off === c.pos + 9 || names.has(off)
-      if (!plain && (offDep === c.pos + 11 || names.has(offDep))) skip = 3
+      const plain = offPlain === c.pos + 9 || names.has(offPlain)
+      const dep = offDep === c.pos + 11 || names.has(offDep)
+      if (hasDependency && !dep && plain) skip = 1
+      else if (!hasDependency && !plain && dep) skip = 3
     }
     c.pos += skip + 4 // token [+ dependency id] + data size
     const name = readName(c)
