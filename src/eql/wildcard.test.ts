@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import fc from 'fast-check'
 import { compileWildcard, hasWildcard } from './wildcard.js'
+import { foldCase } from './casefold.js'
 
 // [pattern, value, case-insensitive?, expected]
 const cases: [string, string, boolean, boolean][] = [
@@ -49,7 +51,19 @@ const cases: [string, string, boolean, boolean][] = [
   ['ä*', 'ÄRGER', true, true], // non-ASCII falls back to folding the value
   ['*ß', 'STRAß', true, true],
   ['*i', 'Xİ', true, true],
-  ['ab*', 'İ', true, false], // no final-sigma special case: Σ folds to σ everywhere
+  ['ab*', 'İ', true, false],
+  ['?:\\windows\\system32\\conhost.exe', 'C:\\Windows\\System32\\conhost.exe', true, true],
+  ['?:\\windows\\system32\\conhost.exe', 'C:\\Windows\\System32\\conhost.exe.bak', true, false],
+  ['a*?b', 'ab', false, false],
+  ['a*?b', 'axb', false, true],
+  ['*a?c*', 'xxabcyy', false, true],
+  ['*a?c*', 'xxacyy', false, false],
+  ['a*b?d*b?d', 'abxdbxd', false, true],
+  ['a*b?d*b?d', 'abxd', false, false], // the suffix may not reuse what a middle segment took
+  ['??', '😀😀', false, true],
+  ['?😀', 'x😀', false, true],
+  ['*?', '😀', false, true],
+  ['?*?', '😀', false, false], // no final-sigma special case: Σ folds to σ everywhere
 ]
 
 describe('compileWildcard', () => {
@@ -68,6 +82,18 @@ describe('compileWildcard', () => {
     assert.equal(compileWildcard(`${'*?'.repeat(30)}b`, false)(value), false)
     // generous bound: a backtracking matcher takes far longer than this on the same input
     assert.ok(performance.now() - t0 < 2000)
+  })
+
+  it('agrees with a regex oracle on random patterns and values', () => {
+    const alphabet = fc.constantFrom('a', 'b', 'A', '*', '?', '\\', '😀', 'İ')
+    const text = fc.array(alphabet, { maxLength: 8 }).map((cs) => cs.join(''))
+    fc.assert(fc.property(text, text, fc.boolean(), (pattern, value, ci) => {
+      const p = ci ? foldCase(pattern) : pattern
+      const v = ci ? foldCase(value) : value
+      const source = Array.from(p, (ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')
+      const oracle = new RegExp(`^${source}$`, 'su').test(v)
+      assert.equal(compileWildcard(pattern, ci)(value), oracle, `${JSON.stringify(value)} vs ${JSON.stringify(pattern)} ci=${ci}`)
+    }), { numRuns: 2000 })
   })
 
   it('hasWildcard', () => {

@@ -1,7 +1,7 @@
 // EQL wildcard patterns (`:`, `like`, `like~`): `*` matches any sequence, `?` exactly one character
 // (code point). Elasticsearch has no escape character here: a backslash is a literal backslash.
 // Matching is linear in the value for `*`-only patterns (anchored prefix/suffix + leftmost indexOf,
-// which is optimal for globs) and O(value × pattern) for patterns with `?`; never backtracking.
+// which is optimal for globs) and O(value × pattern) at worst with `?`; never backtracking.
 import { equalsFolded, foldCase } from './casefold.js'
 
 export type StringTest = (value: string) => boolean
@@ -29,7 +29,7 @@ export function compileWildcard(pattern: string, isCaseInsensitive: boolean): St
       return (v) => endsWithFolded(v, suffix)
     }
   }
-  const test = pattern.includes('?') ? compileGlobNfa(p) : compileStarGlob(p)
+  const test = pattern.includes('?') ? compileGlobWithAny(p) : compileStarGlob(p)
   return isCaseInsensitive ? (v) => test(foldCase(v)) : test
 }
 
@@ -95,44 +95,71 @@ function compileStarGlob(p: string): StringTest {
   }
 }
 
-const STAR = -1
-const ANY = -2
+const ANY = -1
 
-/** Patterns with `?`: a Thompson simulation over pattern positions, one code point at a time. */
-function compileGlobNfa(p: string): StringTest {
-  const tokens: number[] = []
-  for (const ch of p) tokens.push(ch === '*' ? STAR : ch === '?' ? ANY : (ch.codePointAt(0) as number))
-  const m = tokens.length
+/**
+ * Patterns with `?`: split at `*` into segments of fixed length in code points. The first segment
+ * is anchored at the start, the last at the end, and each middle one is taken at its leftmost
+ * occurrence (optimal for globs). O(value × pattern) at worst, no allocation per value.
+ */
+function compileGlobWithAny(p: string): StringTest {
+  const parts = p.split('*').map((part) => Array.from(part, (ch) => (ch === '?' ? ANY : (ch.codePointAt(0) as number))))
+  const first = parts[0] as number[]
+  if (parts.length === 1) return (v) => matchForward(v, 0, first) === v.length
+  const last = parts[parts.length - 1] as number[]
+  const middle = parts.slice(1, -1).filter((seg) => seg.length > 0)
   return (v) => {
-    let cur = new Uint8Array(m + 1)
-    let next = new Uint8Array(m + 1)
-    cur[0] = 1
-    closeOverStars(tokens, cur)
-    for (let i = 0; i < v.length; i++) {
-      let c = v.charCodeAt(i)
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < v.length) {
-        const lo = v.charCodeAt(i + 1)
-        if (lo >= 0xdc00 && lo <= 0xdfff) { c = (c - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000; i++ }
+    const start = matchForward(v, 0, first)
+    if (start < 0) return false
+    const end = matchBackward(v, v.length, last)
+    if (end < start) return false
+    let pos = start
+    for (const seg of middle) {
+      let found = -1
+      for (let at = pos; at <= end; at++) {
+        const q = matchForward(v, at, seg)
+        if (q >= 0 && q <= end) { found = q; break }
+        const c = v.charCodeAt(at)
+        if (c >= 0xd800 && c <= 0xdbff) at++ // stay on code point boundaries
       }
-      next.fill(0)
-      let isAlive = false
-      for (let s = 0; s < m; s++) {
-        if (cur[s] === 0) continue
-        const t = tokens[s] as number
-        if (t === STAR) { next[s] = 1; isAlive = true }
-        else if (t === ANY || t === c) { next[s + 1] = 1; isAlive = true }
-      }
-      if (!isAlive) return false
-      closeOverStars(tokens, next)
-      const swap = cur; cur = next; next = swap
+      if (found < 0) return false
+      pos = found
     }
-    return cur[m] === 1
+    return true
   }
 }
 
-/** A state before `*` also enables the state after it (the star may match nothing). */
-function closeOverStars(tokens: readonly number[], states: Uint8Array): void {
-  for (let s = 0; s < tokens.length; s++) {
-    if (states[s] === 1 && tokens[s] === STAR) states[s + 1] = 1
+/** Matches a fixed segment at `pos`; returns the index after it, or -1. */
+function matchForward(v: string, pos: number, seg: readonly number[]): number {
+  let i = pos
+  for (const t of seg) {
+    if (i >= v.length) return -1
+    let cp = v.charCodeAt(i)
+    let width = 1
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < v.length) {
+      const lo = v.charCodeAt(i + 1)
+      if (lo >= 0xdc00 && lo <= 0xdfff) { cp = (cp - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000; width = 2 }
+    }
+    if (t !== ANY && t !== cp) return -1
+    i += width
   }
+  return i
+}
+
+/** Matches a fixed segment ending at `end`; returns its start index, or -1. */
+function matchBackward(v: string, end: number, seg: readonly number[]): number {
+  let i = end
+  for (let k = seg.length - 1; k >= 0; k--) {
+    if (i <= 0) return -1
+    let cp = v.charCodeAt(i - 1)
+    let width = 1
+    if (cp >= 0xdc00 && cp <= 0xdfff && i - 2 >= 0) {
+      const hi = v.charCodeAt(i - 2)
+      if (hi >= 0xd800 && hi <= 0xdbff) { cp = (hi - 0xd800) * 0x400 + (cp - 0xdc00) + 0x10000; width = 2 }
+    }
+    const t = seg[k] as number
+    if (t !== ANY && t !== cp) return -1
+    i -= width
+  }
+  return i
 }
