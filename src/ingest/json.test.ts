@@ -74,3 +74,8 @@ test('json: any array of objects, any chunking, any spacing → exactly JSON.par
     { numRuns: 150 },
   )
 })
+
+test('json: text is kept only for a value written on one line (it may be echoed as an NDJSON line)', async () => {
+  const got = await read('[{"a":1},\n{\n "b": 2\n}]')
+  assert.deepEqual(got.map((r) => (r.kind === 'record' ? r.text : r.reason)), ['{"a":1}', undefined])
+})

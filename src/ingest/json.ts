@@ -18,7 +18,8 @@ export interface JsonOptions {
 const EVTX_DUMP_SEPARATOR = /^Record \d+\s*$/
 
 interface Sink {
-  value(text: string, offset: number, line: number): void
+  /** `isOneLine`: the value's text has no line break, so it can be echoed as an NDJSON line. */
+  value(text: string, offset: number, line: number, isOneLine: boolean): void
   problem(reason: string, offset: number, line: number): void
 }
 
@@ -64,7 +65,7 @@ function createJsonSplitter(sink: Sink, maxBytes: number): JsonSplitter {
         parts.push(chunk.subarray(capStart, end))
         text = Buffer.concat(parts, size).toString('utf8')
       }
-      sink.value(isScalar ? text.trimEnd() : text, startOffset, startLine)
+      sink.value(isScalar ? text.trimEnd() : text, startOffset, startLine, line === startLine)
     }
     parts = []
     partBytes = 0
@@ -232,7 +233,7 @@ function createJsonSplitter(sink: Sink, maxBytes: number): JsonSplitter {
 }
 
 /** Turns one document-level value into records, unwrapping export envelopes. */
-function toRecords(text: string, offset: number, line: number, file: string, out: RawRecord[]): void {
+function toRecords(text: string, offset: number, line: number, isOneLine: boolean, file: string, out: RawRecord[]): void {
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -247,7 +248,11 @@ function toRecords(text: string, offset: number, line: number, file: string, out
   }
   const inner = unwrapEnvelope(value as Record<string, unknown>)
   if (inner === undefined) {
-    out.push({ kind: 'record', raw: value, source: { file, line, offset }, text, format: 'json' })
+    out.push(
+      isOneLine
+        ? { kind: 'record', raw: value, source: { file, line, offset }, text, format: 'json' }
+        : { kind: 'record', raw: value, source: { file, line, offset }, format: 'json' },
+    )
     return
   }
   for (const doc of inner) {
@@ -270,7 +275,7 @@ export async function* jsonBatches(
   let atStart = true
   const splitter = createJsonSplitter(
     {
-      value: (text, offset, line) => toRecords(text, offset, line, file, batch),
+      value: (text, offset, line, isOneLine) => toRecords(text, offset, line, isOneLine, file, batch),
       problem: (reason, offset, line) => void batch.push({ kind: 'malformed', reason, source: { file, line, offset }, format: 'json' }),
     },
     opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
