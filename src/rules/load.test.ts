@@ -82,7 +82,7 @@ test('vigil extras: version, stage references checked against the query, bundled
     's.toml': rule('9', eql('process where true') + '[rule.alert_suppression]\ngroup_by = ["host.id"]\n[rule.alert_suppression.duration]\nvalue = 5\nunit = "m"\n[rule.vigil]\nversion = 4\nexceptions = ["allow.toml"]\n'),
   }, (dir) => {
     const r = loadRules([dir])
-    assert.match(r.errors.map(renderRuleError).join('\n'), /r\.toml:\d+: rule\.vigil: stage 3 does not exist: the query has 2 stages/)
+    assert.match(r.errors.map(renderRuleError).join('\n'), /r\.toml:22:1: rule\.vigil\.severity_mapping\[0\]\.stage: stage 3 does not exist: the query has 2 stages/)
     const s = r.rules.find((x) => x.name === 'rule 9')
     assert.ok(s)
     assert.equal(s.version, 4)
@@ -119,4 +119,18 @@ test('a detection-rules checkout loads: ≥99% of active EQL rules parse and com
   assert.ok(eqlTotal > 0)
   assert.ok(rate >= 0.99, `EQL success rate ${rate}`)
   assert.equal(r.errors.length - eqlErrors.length, 0, 'schema errors in upstream rules')
+})
+
+test('repository scheduling conventions are warnings with their line', () => {
+  const bbr = loadRuleText(rule('10', 'building_block_type = "default"\n' + eql('process where true')), 'bbr.toml')
+  assert.ok(bbr.rule)
+  assert.deepEqual(bbr.warnings.map(renderRuleError), [
+    'bbr.toml:6:1: rule.from: building-block rules look back at least now-119m (or set bypass_bbr_timing)',
+    'bbr.toml:6:1: rule.interval: building-block rules run at most every 60m (or set bypass_bbr_timing)',
+  ])
+  const bypass = loadRuleText(rule('11', 'building_block_type = "default"\n' + eql('process where true'))
+    .replace('maturity = "production"', 'maturity = "production"\nbypass_bbr_timing = true'), 'bbr.toml')
+  assert.deepEqual(bypass.warnings, [])
+  const seq = loadRuleText(rule('12', 'from = "now-9m"\n' + eql('sequence with maxspan=1h [process where true] [file where true]')), 'seq.toml')
+  assert.deepEqual(seq.warnings.map(renderRuleError), ['seq.toml:13:1: rule.from: the lookback (now-9m) plus 10 minutes is shorter than the sequence\'s maxspan'])
 })

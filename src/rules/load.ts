@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import type { AlertRule } from '../alerts/index.js'
 import { defaultFieldTypes, type CompiledQuery, type FieldTypes, type Query } from '../eql/index.js'
-import type { RuleError, RuleWarning } from './errors.js'
+import { fieldPath, type RuleError, type RuleWarning } from './errors.js'
 import { parseExceptionText } from './exception-files.js'
 import { compileExceptions, type CompiledExceptions, type ExceptionItem } from './exceptions.js'
 import { compileOverrides, type OverrideFn } from './overrides.js'
@@ -160,15 +160,22 @@ export function loadRuleText(text: string, file: string, opts: LoadOptions = {})
 
   const stageCount = compiled.query.kind === 'event' ? 0 : compiled.query.stages.length
   const termOfMember = termsOfMembers(compiled.ast, stageCount)
-  for (const m of [...(data.vigil?.severity_mapping ?? []), ...(data.vigil?.risk_score_mapping ?? []), ...(data.vigil?.rule_name_override ? [data.vigil.rule_name_override] : [])]) {
-    const terms = compiled.ast.base.kind === 'event' ? 0 : compiled.ast.base.terms.length
-    if (typeof m.stage === 'number' && termOfMember !== null && m.stage > terms) {
-      errors.push({ code: 'schema', file, field: 'rule.vigil', ...lineOf(parsed.lines, ['rule', 'vigil']),
-        message: `stage ${m.stage} does not exist: the query has ${terms} stage${terms === 1 ? '' : 's'}` })
-    }
+  const terms = compiled.ast.base.kind === 'event' ? 0 : compiled.ast.base.terms.length
+  const stageRefs: { stage: number | 'any' | undefined; path: (string | number)[] }[] = [
+    ...(data.vigil?.severity_mapping ?? []).map((m, i) => ({ stage: m.stage, path: ['severity_mapping', i] })),
+    ...(data.vigil?.risk_score_mapping ?? []).map((m, i) => ({ stage: m.stage, path: ['risk_score_mapping', i] })),
+    ...(data.vigil?.rule_name_override ? [{ stage: data.vigil.rule_name_override.stage, path: ['rule_name_override'] }] : []),
+  ]
+  for (const ref of stageRefs) {
+    if (typeof ref.stage !== 'number' || termOfMember === null || ref.stage <= terms) continue
+    const path = ['rule', 'vigil', ...ref.path, 'stage']
+    const at = parsed.lines.locate(path)
+    errors.push({ code: 'schema', file, field: fieldPath(path), ...(at ? { line: at.position.line, column: at.position.column } : {}),
+      message: `stage ${ref.stage} does not exist: the query has ${terms} stage${terms === 1 ? '' : 's'}` })
   }
   if (errors.length > 0) return { errors, warnings }
 
+  warnings.push(...conventionWarnings(data, metadata, compiled.query, file, parsed.lines))
   const version = opts.versions?.get(data.rule_id) ?? data.vigil?.version ?? 1
   const guide = data.vigil?.guide ? resolve(dir, data.vigil.guide) : join(dir, `${base}.md`)
   const fixtures = data.vigil?.fixtures ? resolve(dir, data.vigil.fixtures) : join(dir, 'fixtures', base)
@@ -214,6 +221,35 @@ export function loadRuleText(text: string, file: string, opts: LoadOptions = {})
   return { rule, errors: [], warnings }
 }
 
+const DURATION = /^(?:now-)?(\d+)([smhd])$/
+const DURATION_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+const durationMs = (text: string | undefined): number | null => {
+  const m = text === undefined ? null : DURATION.exec(text)
+  return m ? Number(m[1]) * DURATION_MS[m[2] as keyof typeof DURATION_MS] : null
+}
+
+/**
+ * The detection-rules repository's scheduling conventions (its unit tests), as warnings: they matter when
+ * the rule runs on a schedule in Kibana, not to vigil's own hunts.
+ */
+function conventionWarnings(data: RuleData, metadata: RuleMetadata, query: CompiledQuery, file: string,
+  lines: Parameters<typeof lineOf>[0]): RuleWarning[] {
+  const out: RuleWarning[] = []
+  const warn = (field: string, message: string): void => {
+    out.push({ code: 'schema', file, field: `rule.${field}`, ...lineOf(lines, ['rule', field]), message })
+  }
+  const fromMs = durationMs(data.from) ?? 6 * 60_000
+  const intervalMs = durationMs(data.interval) ?? 5 * 60_000
+  if (query.kind === 'sequence' && query.maxspanMs !== null && fromMs + 10 * 60_000 < query.maxspanMs) {
+    warn('from', `the lookback (${data.from ?? 'now-6m'}) plus 10 minutes is shorter than the sequence's maxspan`)
+  }
+  if (data.building_block_type === 'default' && metadata.bypass_bbr_timing !== true) {
+    if (fromMs < 119 * 60_000) warn('from', 'building-block rules look back at least now-119m (or set bypass_bbr_timing)')
+    if (intervalMs < 60 * 60_000) warn('interval', 'building-block rules run at most every 60m (or set bypass_bbr_timing)')
+  }
+  return out
+}
+
 /** 0-based written term of each compiled member (`with runs=N` expands a term into N members). */
 function termsOfMembers(ast: Query, stageCount: number): number[] | null {
   const base = ast.base
@@ -224,9 +260,9 @@ function termsOfMembers(ast: Query, stageCount: number): number[] | null {
   return out.length === stageCount ? out : Array.from({ length: stageCount }, (_, i) => i)
 }
 
-function lineOf(lines: { locate: (p: readonly (string | number)[]) => { position: { line: number } } | null }, path: readonly string[]): { line?: number } {
+function lineOf(lines: { locate: (p: readonly (string | number)[]) => { position: { line: number; column: number } } | null }, path: readonly string[]): { line?: number; column?: number } {
   const at = lines.locate(path)
-  return at ? { line: at.position.line } : {}
+  return at ? { line: at.position.line, column: at.position.column } : {}
 }
 
 /** The TOML files under a path; a detection-rules checkout contributes only its rule directories. */
