@@ -8,7 +8,7 @@ import type { CompareOp, Span } from './ast.js'
 import type { Scalar, Value } from './value.js'
 import { anyOf, constantOperand, parseNumeric, scalarToString, type ErrorSink, type Operand } from './operand.js'
 import { canonicalIp, compareIp, parseIp } from './ip.js'
-import { compileDateFormat, type DateInterval } from './date.js'
+import { compileDateFormat, DEFAULT_DATE_FORMAT, type DateInterval } from './date.js'
 import { compareVersions } from './version.js'
 import { foldCase } from './casefold.js'
 
@@ -186,7 +186,8 @@ function dateLiteral(left: Operand, lit: Scalar, litSpan: Span, sink: ErrorSink)
     const iv = compileDateFormat(left.fieldType?.format)(lit.trim())
     if (iv !== null) return iv
   }
-  sink.error('type', `failed to parse date field [${String(lit)}]`, litSpan)
+  const format = left.fieldType?.format ?? DEFAULT_DATE_FORMAT
+  sink.error('type', `failed to parse date field [${String(lit)}] with format [${format}]`, litSpan)
   return null
 }
 

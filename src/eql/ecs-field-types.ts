@@ -16,7 +16,7 @@ export const ECS_FIELD_TYPES: { readonly [esType: string]: readonly string[] } =
     'source.bytes', 'destination.bytes', 'source.packets', 'destination.packets', 'client.bytes', 'server.bytes',
     'network.bytes', 'network.packets', 'file.size', 'file.inode', 'event.severity', 'event.sequence', 'event.duration',
     'host.uptime', 'http.response.status_code', 'http.request.bytes', 'http.response.bytes', 'dns.answers.ttl',
-    'winlog.process.pid', 'winlog.process.thread.id', 'process.Ext.session_info.logon_type',
+    'winlog.process.pid', 'winlog.process.thread.id',
   ],
   double: ['event.risk_score', 'event.risk_score_norm', 'host.cpu.usage'],
   boolean: [
