@@ -5,7 +5,7 @@
 // an exception on any member prevents the alert). Results become Elastic-shaped alerts, optionally suppressed.
 import type { EqlQueryAst, RoutedStage } from './route.js'
 import { routeStages } from './route.js'
-import type { EcsEvent } from '../eql/index.js'
+import { fieldAccessor, type EcsEvent, type Scalar, type Value } from '../eql/index.js'
 import type { CompiledQuery } from '../eql/index.js'
 import type { EventRecord, QueryResult } from './types.js'
 import { createRunner, type Runner } from './runner.js'
@@ -104,24 +104,19 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
   }
 
   const slots: Slot[] = rules.map((rule) => {
-    const slot: Slot = {
-      rule,
-      runner: undefined as unknown as Runner,
-      suppressor: null,
-      events: 0, excepted: 0, results: 0, alerts: 0, isDisabled: false,
-    }
-    const suppressor = rule.suppression
-      ? createSuppressor({ ruleId: rule.ruleId, version: rule.alertRule.version }, rule.suppression, (alerts) => emitAll(slot, alerts))
-      : null
+    const counters = { events: 0, excepted: 0, results: 0, alerts: 0, isDisabled: false }
+    let suppressor: Suppressor | null = null
+    const emit = (alerts: readonly Alert[]): void => emitAll(slot, alerts)
     const onResult = (r: QueryResult): void => {
       slot.results++
       // Kibana's loop guard: a match on an alert this same rule produced would feed on itself.
       if (isOwnAlert(rule, r)) return
       const alerts = toAlerts(rule, r, build)
       if (suppressor) suppressor.offer(alerts, resultTime(r))
-      else emitAll(slot, alerts)
+      else emit(alerts)
     }
-    Object.assign(slot, { runner: createRunner(rule.query, { onResult }), suppressor })
+    if (rule.suppression) suppressor = createSuppressor({ ruleId: rule.ruleId, version: rule.alertRule.version }, rule.suppression, emit)
+    const slot: Slot = { rule, runner: createRunner(rule.query, { onResult }), suppressor, ...counters }
     return slot
   })
 
@@ -234,11 +229,15 @@ interface Bucket {
   readonly byValue: Map<string, Map<string, number[]>>
 }
 
+/** A bucket ready for lookups: scan list plus one precompiled field reader per keyed field. */
+interface CompiledBucket {
+  readonly scan: readonly number[]
+  readonly keyed: readonly { readonly read: (event: EcsEvent) => Scalar[]; readonly byValue: ReadonlyMap<string, readonly number[]> }[]
+}
+
 interface RuleIndex {
   select(event: EcsEvent, add: (rule: number) => void): void
 }
-
-const newBucket = (): Bucket => ({ scan: new Set(), byValue: new Map() })
 
 function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
   // category field → category (folded; '' = any) → bucket
@@ -249,7 +248,7 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
       if (!cats) { cats = new Map(); fields.set(st.categoryField, cats) }
       const key = st.category === null ? '' : st.category.toLowerCase()
       let bucket = cats.get(key)
-      if (!bucket) { bucket = newBucket(); cats.set(key, bucket) }
+      if (!bucket) { bucket = { scan: new Set(), byValue: new Map() }; cats.set(key, bucket) }
       if (st.valueKey === null) { bucket.scan.add(rule); continue }
       let byField = bucket.byValue.get(st.valueKey.field)
       if (!byField) { byField = new Map(); bucket.byValue.set(st.valueKey.field, byField) }
@@ -259,25 +258,30 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
       }
     }
   })
-  // A rule listed under `scan` needs no value entries in the same bucket.
-  for (const cats of fields.values()) {
-    for (const b of cats.values()) {
-      for (const byField of b.byValue.values()) {
-        for (const [v, list] of byField) {
-          const kept = list.filter((r) => !b.scan.has(r))
-          if (kept.length === 0) byField.delete(v)
-          else byField.set(v, kept)
-        }
-      }
-    }
-  }
-  const layout = [...fields].map(([field, cats]) => ({ field, cats, any: cats.get('') ?? null }))
 
-  const visit = (b: Bucket, event: EcsEvent, add: (rule: number) => void): void => {
+  const readers = new Map<string, (event: EcsEvent) => Scalar[]>()
+  const reader = (field: string): ((event: EcsEvent) => Scalar[]) => {
+    let r = readers.get(field)
+    if (!r) { r = valuesOf(field); readers.set(field, r) }
+    return r
+  }
+  const compileBucket = (b: Bucket): CompiledBucket => ({
+    scan: [...b.scan],
+    keyed: [...b.byValue].map(([field, byValue]) => ({
+      read: reader(field),
+      // A rule already in `scan` needs no value entries in the same bucket.
+      byValue: new Map([...byValue].map(([v, list]) => [v, list.filter((r) => !b.scan.has(r))] as const).filter(([, l]) => l.length > 0)),
+    })).filter((k) => k.byValue.size > 0),
+  })
+  const layout = [...fields].map(([field, cats]) => {
+    const compiled = new Map([...cats].map(([k, b]) => [k, compileBucket(b)] as const))
+    return { read: reader(field), cats: compiled, any: compiled.get('') ?? null }
+  })
+
+  const visit = (b: CompiledBucket, event: EcsEvent, add: (rule: number) => void): void => {
     for (const r of b.scan) add(r)
-    for (const [field, byValue] of b.byValue) {
-      const values = readValues(event, field)
-      for (const v of values) {
+    for (const { read, byValue } of b.keyed) {
+      for (const v of read(event)) {
         if (typeof v === 'string' && hasNonAscii(v)) {
           // Unicode folding is Lucene's, not ours: route to every rule keyed on this field.
           for (const list of byValue.values()) for (const r of list) add(r)
@@ -291,13 +295,16 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
 
   return {
     select(event, add) {
-      for (const { field, cats, any } of layout) {
+      for (const { read, cats, any } of layout) {
         if (any) visit(any, event, add)
-        for (const c of readValues(event, field)) {
+        for (const c of read(event)) {
           if (typeof c !== 'string') continue
-          const b = cats.get(hasNonAscii(c) ? c : c.toLowerCase())
+          if (hasNonAscii(c)) {
+            for (const [k, b] of cats) if (k !== '') visit(b, event, add)
+            continue
+          }
+          const b = cats.get(c.toLowerCase())
           if (b && b !== any) visit(b, event, add)
-          if (hasNonAscii(c)) for (const [k, other] of cats) if (k !== '' && other !== b) visit(other, event, add)
         }
       }
     },
@@ -309,25 +316,16 @@ function hasNonAscii(s: string): boolean {
   return false
 }
 
-/** Scalar values of a field, nested or dotted, arrays flattened. */
-function readValues(event: EcsEvent, path: string): (string | number | boolean)[] {
-  const out: (string | number | boolean)[] = []
-  const push = (v: unknown): void => {
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out.push(v)
-    else if (Array.isArray(v)) for (const x of v) push(x)
-  }
-  if (Object.hasOwn(event, path)) { push(event[path]); return out }
-  const parts = path.split('.')
-  const walk = (node: unknown, from: number): void => {
-    if (from === parts.length) { push(node); return }
-    if (node === null || typeof node !== 'object') return
-    if (Array.isArray(node)) { for (const el of node) walk(el, from); return }
-    const obj = node as { readonly [k: string]: unknown }
-    for (let end = from + 1; end <= parts.length; end++) {
-      const key = parts.slice(from, end).join('.')
-      if (Object.hasOwn(obj, key)) walk(obj[key], end)
+/** Non-null scalar values of a field (nested or dotted keys, arrays flattened), read with EQL's accessor. */
+function valuesOf(field: string): (event: EcsEvent) => Scalar[] {
+  const read = fieldAccessor(field)
+  return (event) => {
+    const out: Scalar[] = []
+    const push = (v: Value): void => {
+      if (Array.isArray(v)) for (const x of v as readonly Value[]) push(x)
+      else if (v !== null) out.push(v as Scalar)
     }
+    push(read(event))
+    return out
   }
-  walk(event, 0)
-  return out
 }
