@@ -3,17 +3,33 @@
 import type { CompiledKey } from '../eql/compiled.js'
 import type { EcsEvent, Scalar, Value } from '../eql/value.js'
 
-/** One expanded composite key: its scalar components and a collision-free string for Map lookups. */
+/**
+ * One expanded composite key: its scalar components and a string for Map lookups. A single string
+ * component (by far the most common key: `host.id`, `process.entity_id`) is its own id (`isPlain`), so
+ * no id string is built; every other key has a type-tagged id and lives in a separate map (KeyMap).
+ */
 export interface JoinKey {
   readonly values: readonly Scalar[]
   readonly id: string
+  readonly isPlain: boolean
 }
 
 /** Computes every composite key of an event for a stage; an empty list means the event is dropped. */
 export type KeyFunction = (event: EcsEvent) => readonly JoinKey[]
 
 const NO_KEYS: readonly JoinKey[] = []
-const EMPTY_KEY: readonly JoinKey[] = [{ values: [], id: '' }]
+const EMPTY_KEY: readonly JoinKey[] = [{ values: [], id: '', isPlain: false }]
+const NULL_KEY: JoinKey = { values: [null], id: 'z', isPlain: false }
+
+/** The JoinKey of given component values (used when state is restored from a snapshot). */
+export function joinKeyOf(values: readonly Scalar[]): JoinKey {
+  if (values.length === 1 && typeof values[0] === 'string') return { values, id: values[0], isPlain: true }
+  return { values, id: compositeId(values), isPlain: false }
+}
+
+function singleKey(s: Scalar): JoinKey {
+  return typeof s === 'string' ? { values: [s], id: s, isPlain: true } : { values: [s], id: scalarId(s), isPlain: false }
+}
 
 /**
  * Builds the key function of a stage.
@@ -27,16 +43,14 @@ export function compileKeys(keys: readonly CompiledKey[]): KeyFunction {
   if (keys.length === 0) return () => EMPTY_KEY
   if (keys.length === 1) {
     const { eval: ev, isOptional } = keys[0]
+    const nullKeys = isOptional ? [NULL_KEY] : NO_KEYS
     return (event) => {
       const v = ev(event)
-      if (v === null || v === undefined) return isOptional ? [{ values: [null], id: scalarId(null) }] : NO_KEYS
-      if (!Array.isArray(v)) {
-        const s = v as Scalar
-        return [{ values: [s], id: scalarId(s) }]
-      }
+      if (v === null || v === undefined) return nullKeys
+      if (!Array.isArray(v)) return [singleKey(v as Scalar)]
       const vals = distinctScalars(v)
-      if (vals.length === 0) return isOptional ? [{ values: [null], id: scalarId(null) }] : NO_KEYS
-      return vals.map((s) => ({ values: [s], id: scalarId(s) }))
+      if (vals.length === 0) return nullKeys
+      return vals.map(singleKey)
     }
   }
   return (event) => {
@@ -87,7 +101,7 @@ function cartesian(components: readonly Scalar[][]): JoinKey[] {
     for (const a of acc) for (const v of vals) next.push([...a, v])
     acc = next
   }
-  return acc.map((values) => ({ values, id: compositeId(values) }))
+  return acc.map((values) => ({ values, id: compositeId(values), isPlain: false }))
 }
 
 /**
@@ -111,4 +125,25 @@ export function compositeId(values: readonly Scalar[]): string {
     id += typeof v === 'string' ? `s${v.length}:${v}` : scalarId(v) + ';'
   }
   return id
+}
+
+/** A Map keyed by JoinKey: plain keys (one string component) and typed ids in separate maps. */
+export interface KeyMap<T> {
+  get(key: JoinKey): T | undefined
+  set(key: JoinKey, value: T): void
+  delete(key: JoinKey): void
+  values(): IterableIterator<T>
+  readonly size: number
+}
+
+export function createKeyMap<T>(): KeyMap<T> {
+  const plain = new Map<string, T>()
+  const typed = new Map<string, T>()
+  return {
+    get: (k) => (k.isPlain ? plain : typed).get(k.id),
+    set: (k, v) => { (k.isPlain ? plain : typed).set(k.id, v) },
+    delete: (k) => { (k.isPlain ? plain : typed).delete(k.id) },
+    values: function* () { yield* plain.values(); yield* typed.values() },
+    get size() { return plain.size + typed.size },
+  }
 }

@@ -15,6 +15,12 @@ export interface RunnerOptions {
   readonly maxSamplesPerKey?: number
   /** Elasticsearch `size`: at most this many results (after the pipes); default unlimited. */
   readonly size?: number
+  /**
+   * What a pending partial (or sample) keeps of each member event; default: the record as pushed.
+   * A service short of memory can keep a reference (`source`, `ordinal`, `timestampMs`) and re-read the
+   * event when a result is emitted. Result members are the retained records.
+   */
+  readonly retain?: (rec: EventRecord) => EventRecord
 }
 
 export interface RunnerStats extends EngineStats {
@@ -77,10 +83,10 @@ function build(q: CompiledQuery, opts: RunnerOptions, snap: RunnerSnapshot | und
       engine = createEventQueryEngine(q, emit, snap ? { snap: snap.engine as EventQuerySnapshot } : undefined)
       break
     case 'sequence':
-      engine = createSequenceEngine(q, emit, snap && reader ? { snap: snap.engine as SequenceSnapshot, reader } : undefined)
+      engine = createSequenceEngine(q, emit, snap && reader ? { snap: snap.engine as SequenceSnapshot, reader } : undefined, opts.retain)
       break
     case 'sample':
-      engine = createSampleEngine(q, emit, opts.maxSamplesPerKey ?? 1, snap && reader ? { snap: snap.engine as SampleSnapshot, reader } : undefined)
+      engine = createSampleEngine(q, emit, opts.maxSamplesPerKey ?? 1, snap && reader ? { snap: snap.engine as SampleSnapshot, reader } : undefined, opts.retain)
       break
     default:
       throw new Error(`unknown query kind ${(q as { kind: string }).kind}`)

@@ -6,7 +6,7 @@
 import type { CompiledQuery } from '../eql/compiled.js'
 import type { Scalar } from '../eql/value.js'
 import type { EventRecord } from './types.js'
-import { compileKeys, compositeId, type KeyFunction } from './keys.js'
+import { compileKeys, createKeyMap, joinKeyOf, type KeyFunction } from './keys.js'
 import { compareScalars } from './order.js'
 import type { Emit, Engine, EngineStats } from './engine.js'
 import type { RecordReader, RecordWriter } from './snapshot-codec.js'
@@ -30,19 +30,20 @@ export function createSampleEngine(
   emit: Emit,
   maxSamplesPerKey: number,
   restore?: { snap: SampleSnapshot; reader: RecordReader },
+  retain: (rec: EventRecord) => EventRecord = (rec) => rec,
 ): Engine {
   const stages = q.stages
   const n = stages.length
   const perKey = Math.max(1, Math.floor(maxSamplesPerKey))
   const cap = n + perKey - 1
   const keyFns: KeyFunction[] = stages.map((s) => compileKeys(s.keys))
-  const byKey = new Map<string, KeyHits>()
+  const byKey = createKeyMap<KeyHits>()
   const stats: EngineStats = { events: 0, untimed: 0, late: 0, partials: 0, expired: 0 }
   let ended = false
 
   if (restore) {
     for (const k of restore.snap.keys) {
-      byKey.set(compositeId(k.k), { values: k.k, hits: k.h.map((l) => l.map((i) => restore.reader.rec(i))) })
+      byKey.set(joinKeyOf(k.k), { values: k.k, hits: k.h.map((l) => l.map((i) => restore.reader.rec(i))) })
     }
     Object.assign(stats, restore.snap.stats)
   }
@@ -50,16 +51,18 @@ export function createSampleEngine(
   const push = (rec: EventRecord): void => {
     stats.events++
     const ev = rec.event
+    // One retained copy per event, so the distinct-event test of pickSamples holds across filters.
+    let kept: EventRecord | undefined
     for (let i = 0; i < n; i++) {
       if (!stages[i].match(ev)) continue
       for (const key of keyFns[i](ev)) {
-        let kh = byKey.get(key.id)
+        let kh = byKey.get(key)
         if (kh === undefined) {
           kh = { values: key.values, hits: Array.from({ length: n }, () => []) }
-          byKey.set(key.id, kh)
+          byKey.set(key, kh)
         }
         const list = kh.hits[i]
-        if (list.length < cap && list[list.length - 1] !== rec) list.push(rec)
+        if (list.length < cap) list.push(kept ??= retain(rec))
       }
     }
   }
@@ -73,7 +76,6 @@ export function createSampleEngine(
     for (const kh of complete) {
       for (const members of pickSamples(kh.hits, perKey)) emit({ kind: 'sample', joinKeys: kh.values, members })
     }
-    byKey.clear()
   }
 
   return {

@@ -5,36 +5,45 @@
 import type { CompiledQuery } from '../eql/compiled.js'
 import type { Scalar } from '../eql/value.js'
 import type { EventRecord } from './types.js'
-import { compileKeys, compositeId, type JoinKey, type KeyFunction } from './keys.js'
+import { compileKeys, createKeyMap, joinKeyOf, type JoinKey, type KeyFunction } from './keys.js'
 import type { Emit, Engine, EngineStats } from './engine.js'
 import type { RecordReader, RecordWriter } from './snapshot-codec.js'
 import { createTrailingQueue, type TrailingQueue, type TrailingSnapshot } from './sequence-trailing.js'
 
 type SequenceQuery = Extract<CompiledQuery, { kind: 'sequence' }>
 
-/** A partial sequence waiting for stage `waitStage`. Only the member records are kept. */
+/**
+ * A partial sequence waiting for stage `waitStage` of its key's slots. Only the member records are
+ * kept; the missing-event bookkeeping exists only for queries with `![…]` stages.
+ */
 export interface PartialSequence {
-  readonly key: JoinKey
+  readonly ks: KeyState
   /** One entry per stage; null for missing-event stages and stages not reached yet. */
   readonly members: (EventRecord | null)[]
   readonly firstTs: number
   lastTs: number
   waitStage: number
+  readonly missing: MissingMarks | null
+}
+
+interface MissingMarks {
   /** Timestamp of the first missing-stage event seen after `lastTs` in the current gap (NaN: none). */
   gapHitTs: number
-  /** A middle `![…]` stage matched between two positive members: ES discards it once complete. */
+  /** A middle `![…]` stage matched between two positive members: ES discards the sequence once complete. */
   isDoomed: boolean
   /** Latest leading `![…]` event before the first member (NaN: none). */
   readonly lastLeadingTs: number
 }
 
+/** Per join key: one slot per stage (slot i holds the partial waiting for stage i). */
 interface KeyState {
+  readonly key: JoinKey
   readonly slots: (PartialSequence | undefined)[]
   pending: number
 }
 
 /** Latest leading missing-stage event of a key, and the latest one at an earlier timestamp. */
-interface LeadingMark { readonly values: readonly Scalar[]; latest: number; previous: number }
+interface LeadingMark { readonly key: JoinKey; latest: number; previous: number }
 
 export interface SequenceSnapshot {
   readonly kind: 'sequence'
@@ -63,6 +72,7 @@ export function createSequenceEngine(
   q: SequenceQuery,
   emit: Emit,
   restore?: { snap: SequenceSnapshot; reader: RecordReader },
+  retain: (rec: EventRecord) => EventRecord = (rec) => rec,
 ): Engine {
   const stages = q.stages
   const n = stages.length
@@ -92,13 +102,16 @@ export function createSequenceEngine(
   const hasLeading = leadingStages.length > 0
   const hasTrailing = trailingStages.length > 0
 
-  const keyStates = new Map<string, KeyState>()
-  // Partials in creation order = first-timestamp order, so expiry pops from the front (lazy deletion:
-  // an entry whose partial was overwritten, advanced to completion or dropped is skipped).
+  const hasMissing = hasLeading || hasTrailing || middleStages.length > 0
+  const keyStates = createKeyMap<KeyState>()
+  // With a maxspan, partials are also queued in creation order = first-timestamp order, so expiry pops
+  // from the front (lazy deletion: an entry whose partial was overwritten, completed or dropped is
+  // skipped). Without a maxspan nothing expires and there is no queue.
+  const hasExpiry = maxspan !== Infinity
   let fifo: PartialSequence[] = []
   let fifoHead = 0
-  const leading = new Map<string, LeadingMark>()
-  let leadingFifo: Array<{ id: string; ts: number }> = []
+  const leading = createKeyMap<LeadingMark>()
+  let leadingFifo: Array<{ key: JoinKey; ts: number }> = []
   let leadingHead = 0
   let nowMs = -Infinity
   let pending = 0
@@ -107,54 +120,55 @@ export function createSequenceEngine(
   const trailing: TrailingQueue | null = hasTrailing ? createTrailingQueue(emit) : null
 
   const stateOf = (key: JoinKey): KeyState => {
-    let ks = keyStates.get(key.id)
+    let ks = keyStates.get(key)
     if (ks === undefined) {
-      ks = { slots: new Array(n).fill(undefined), pending: 0 }
-      keyStates.set(key.id, ks)
+      ks = { key, slots: new Array(n).fill(undefined), pending: 0 }
+      keyStates.set(key, ks)
     }
     return ks
   }
 
-  const place = (ks: KeyState, p: PartialSequence, stage: number): void => {
-    const old = ks.slots[stage]
-    if (old === undefined) { ks.pending++; pending++ }
+  /** Puts `p` into a slot of its key, overwriting (dropping) the partial that waited there. */
+  const place = (p: PartialSequence, stage: number): void => {
+    const ks = p.ks
+    if (ks.slots[stage] === undefined) { ks.pending++; pending++ }
     ks.slots[stage] = p
     p.waitStage = stage
   }
 
-  const take = (ks: KeyState, keyId: string, stage: number): PartialSequence | undefined => {
-    const p = ks.slots[stage]
-    if (p === undefined) return undefined
+  /** Empties a slot; the key's state goes once no slot is used. */
+  const clear = (ks: KeyState, stage: number): void => {
+    if (ks.slots[stage] === undefined) return
     ks.slots[stage] = undefined
     ks.pending--
     pending--
-    if (ks.pending === 0) keyStates.delete(keyId)
-    return p
+    if (ks.pending === 0) keyStates.delete(ks.key)
   }
+
+  // A key's state leaves the map only when its last slot empties, so slot identity is enough.
+  const isAlive = (p: PartialSequence): boolean => p.ks.slots[p.waitStage] === p
 
   const complete = (p: PartialSequence): void => {
-    if (p.isDoomed) return
-    const result = { kind: 'sequence' as const, joinKeys: p.key.values, members: p.members }
-    if (hasLeading && !Number.isNaN(p.lastLeadingTs) && !hasTrailing) {
+    const result = { kind: 'sequence' as const, joinKeys: p.ks.key.values, members: p.members }
+    const m = p.missing
+    if (m === null) { emit(result); return }
+    if (m.isDoomed) return
+    if (hasLeading && !hasTrailing && !Number.isNaN(m.lastLeadingTs)) {
       // ES: accepted only when the latest leading event is more than maxspan before the last member.
-      if (!(p.lastTs - p.lastLeadingTs > maxspan)) return
+      if (!(p.lastTs - m.lastLeadingTs > maxspan)) return
     }
-    if (trailing === null) {
-      emit(result)
-      return
-    }
-    if (hasLeading && Number.isNaN(p.lastLeadingTs)) {
-      trailing.enqueue(p.key.id, result, p.lastTs, -Infinity)
-      return
-    }
-    // A trailing event rejects the sequence when it lies after the last member and within maxspan of the
-    // first member (or, with a leading stage too, of the latest leading event).
-    const deadline = (hasLeading ? p.lastLeadingTs : p.firstTs) + maxspan
-    trailing.enqueue(p.key.id, result, p.lastTs, deadline)
+    if (trailing === null) { emit(result); return }
+    // ES accepts at once when a leading stage exists and found nothing. Otherwise a trailing event
+    // rejects the sequence when it lies after the last member and within maxspan of the first member
+    // (or, with a leading stage too, of the latest leading event).
+    const deadline = hasLeading
+      ? (Number.isNaN(m.lastLeadingTs) ? -Infinity : m.lastLeadingTs + maxspan)
+      : p.firstTs + maxspan
+    trailing.enqueue(p.ks.key, result, p.lastTs, deadline)
   }
 
-  const lastLeadingBefore = (keyId: string, ts: number): number => {
-    const mark = leading.get(keyId)
+  const lastLeadingBefore = (key: JoinKey, ts: number): number => {
+    const mark = leading.get(key)
     if (mark === undefined) return NaN
     return mark.latest < ts ? mark.latest : mark.previous
   }
@@ -162,44 +176,50 @@ export function createSequenceEngine(
   const start = (rec: EventRecord, ts: number, key: JoinKey): void => {
     const members: (EventRecord | null)[] = new Array(n).fill(null)
     members[firstPos] = rec
-    const p: PartialSequence = {
-      key, members, firstTs: ts, lastTs: ts, waitStage: firstPos,
-      gapHitTs: NaN, isDoomed: false,
-      lastLeadingTs: hasLeading ? lastLeadingBefore(key.id, ts) : NaN,
-    }
+    const missing: MissingMarks | null = hasMissing
+      ? { gapHitTs: NaN, isDoomed: false, lastLeadingTs: hasLeading ? lastLeadingBefore(key, ts) : NaN }
+      : null
     stats.partials++
-    if (firstPos === lastPos) { complete(p); return }
-    place(stateOf(key), p, nextPos[firstPos])
-    fifo.push(p)
+    if (firstPos === lastPos) {
+      complete({ ks: { key, slots: [], pending: 0 }, members, firstTs: ts, lastTs: ts, waitStage: firstPos, missing })
+      return
+    }
+    const p: PartialSequence = { ks: stateOf(key), members, firstTs: ts, lastTs: ts, waitStage: firstPos, missing }
+    place(p, nextPos[firstPos])
+    if (hasExpiry) fifo.push(p)
   }
 
   const advance = (rec: EventRecord, ts: number, stage: number, key: JoinKey): void => {
-    const ks = keyStates.get(key.id)
+    const ks = keyStates.get(key)
     if (ks === undefined) return
-    const p = take(ks, key.id, stage)
+    const p = ks.slots[stage]
     if (p === undefined) return
-    // maxspan is inclusive: ES rejects only when the span exceeds it.
-    if (ts - p.firstTs > maxspan) { stats.expired++; return }
-    if (hasGapBefore[stage] && p.gapHitTs < ts) p.isDoomed = true
+    // maxspan is inclusive: ES rejects only when the span exceeds it. Either way the slot is emptied.
+    if (ts - p.firstTs > maxspan) { clear(ks, stage); stats.expired++; return }
+    const m = p.missing
+    if (m !== null) {
+      if (hasGapBefore[stage] && m.gapHitTs < ts) m.isDoomed = true
+      m.gapHitTs = NaN
+    }
     p.members[stage] = rec
     p.lastTs = ts
-    p.gapHitTs = NaN
-    if (stage === lastPos) { complete(p); return }
-    place(ks.pending === 0 ? stateOf(key) : ks, p, nextPos[stage])
+    if (stage === lastPos) { clear(ks, stage); complete(p); return }
+    // Move to the next slot first (the key's state must not be dropped in between).
+    place(p, nextPos[stage])
+    clear(ks, stage)
   }
 
   const expire = (now: number): void => {
     const limit = now - maxspan
     while (fifoHead < fifo.length && fifo[fifoHead].firstTs < limit) {
       const p = fifo[fifoHead++]
-      const ks = keyStates.get(p.key.id)
-      if (ks !== undefined && ks.slots[p.waitStage] === p) { take(ks, p.key.id, p.waitStage); stats.expired++ }
+      if (isAlive(p)) { clear(p.ks, p.waitStage); stats.expired++ }
     }
     if (fifoHead > 1024 && fifoHead * 2 > fifo.length) { fifo = fifo.slice(fifoHead); fifoHead = 0 }
     while (leadingHead < leadingFifo.length && leadingFifo[leadingHead].ts < limit) {
-      const { id, ts } = leadingFifo[leadingHead++]
-      const mark = leading.get(id)
-      if (mark !== undefined && mark.latest === ts) leading.delete(id)
+      const { key, ts } = leadingFifo[leadingHead++]
+      const mark = leading.get(key)
+      if (mark !== undefined && mark.latest === ts) leading.delete(key)
     }
     if (leadingHead > 1024 && leadingHead * 2 > leadingFifo.length) { leadingFifo = leadingFifo.slice(leadingHead); leadingHead = 0 }
   }
@@ -207,26 +227,26 @@ export function createSequenceEngine(
   const advanceTime = (ms: number): void => {
     if (!(ms > nowMs)) return
     nowMs = ms
-    if (maxspan !== Infinity) expire(ms)
+    if (hasExpiry) expire(ms)
     trailing?.resolveBefore(ms)
   }
 
   const markMissing = (stage: number, ts: number, keys: readonly JoinKey[]): void => {
     if (stage < firstPos) {
       for (const key of keys) {
-        const mark = leading.get(key.id)
-        if (mark === undefined) leading.set(key.id, { values: key.values, latest: ts, previous: NaN })
+        const mark = leading.get(key)
+        if (mark === undefined) leading.set(key, { key, latest: ts, previous: NaN })
         else if (mark.latest !== ts) { mark.previous = mark.latest; mark.latest = ts }
-        leadingFifo.push({ id: key.id, ts })
+        if (hasExpiry) leadingFifo.push({ key, ts })
       }
     } else if (stage > lastPos) {
-      for (const key of keys) trailing!.reject(key.id, ts)
+      for (const key of keys) trailing!.reject(key, ts)
     } else {
       const waiting = nextPos[stage]
       for (const key of keys) {
-        const p = keyStates.get(key.id)?.slots[waiting]
+        const p = keyStates.get(key)?.slots[waiting]
         // ES looks for missing events strictly between the neighbouring positive members.
-        if (p !== undefined && Number.isNaN(p.gapHitTs) && ts > p.lastTs) p.gapHitTs = ts
+        if (p?.missing && Number.isNaN(p.missing.gapHitTs) && ts > p.lastTs) p.missing.gapHitTs = ts
       }
     }
   }
@@ -239,11 +259,15 @@ export function createSequenceEngine(
     if (ts < nowMs) stats.late++
     advanceTime(ts)
     const ev = rec.event
+    // What partials keep of this event (retained once, however many partials it joins).
+    let kept: EventRecord | undefined
     for (const i of positivesDesc) {
       if (!stages[i].match(ev)) continue
       const keys = keyFns[i](ev)
-      if (i === firstPos) for (const key of keys) start(rec, ts, key)
-      else for (const key of keys) advance(rec, ts, i, key)
+      if (keys.length === 0) continue
+      kept ??= retain(rec)
+      if (i === firstPos) for (const key of keys) start(kept, ts, key)
+      else for (const key of keys) advance(kept, ts, i, key)
     }
     for (const i of leadingStages) if (stages[i].match(ev)) markMissing(i, ts, keyFns[i](ev))
     for (const i of middleStages) if (stages[i].match(ev)) markMissing(i, ts, keyFns[i](ev))
@@ -253,9 +277,9 @@ export function createSequenceEngine(
     // itself may already have completed a sequence above: the completing event wins.
     if (untilMatch !== null && untilMatch(ev)) {
       for (const key of untilKeys!(ev)) {
-        const ks = keyStates.get(key.id)
+        const ks = keyStates.get(key)
         if (ks === undefined) continue
-        for (let s = 0; s < n; s++) if (ks.slots[s] !== undefined) take(ks, key.id, s)
+        for (let s = 0; s < n && ks.pending > 0; s++) clear(ks, s)
       }
     }
     trailing?.flush()
@@ -263,19 +287,21 @@ export function createSequenceEngine(
 
   if (restore) {
     const { snap, reader } = restore
-    for (const pj of snap.partials) {
-      const key: JoinKey = { values: pj.k, id: compositeId(pj.k) }
+    // Partials are rebuilt in first-timestamp order, which is the expiry order.
+    const partials = [...snap.partials].sort((a, b) => a.f - b.f)
+    for (const pj of partials) {
+      const missing: MissingMarks | null = hasMissing ? { gapHitTs: nullToNan(pj.g), isDoomed: pj.d, lastLeadingTs: nullToNan(pj.L) } : null
       const p: PartialSequence = {
-        key, members: pj.m.map((i) => (i < 0 ? null : reader.rec(i))), firstTs: pj.f, lastTs: pj.l,
-        waitStage: pj.w, gapHitTs: nullToNan(pj.g), isDoomed: pj.d, lastLeadingTs: nullToNan(pj.L),
+        ks: stateOf(joinKeyOf(pj.k)), members: pj.m.map((i) => (i < 0 ? null : reader.rec(i))),
+        firstTs: pj.f, lastTs: pj.l, waitStage: pj.w, missing,
       }
-      place(stateOf(key), p, pj.w)
-      fifo.push(p)
+      place(p, pj.w)
+      if (hasExpiry) fifo.push(p)
     }
     for (const [values, latest, previous] of snap.leading) {
-      const id = compositeId(values)
-      leading.set(id, { values, latest, previous: nullToNan(previous) })
-      leadingFifo.push({ id, ts: latest })
+      const key = joinKeyOf(values)
+      leading.set(key, { key, latest, previous: nullToNan(previous) })
+      if (hasExpiry) leadingFifo.push({ key, ts: latest })
     }
     leadingFifo.sort((a, b) => a.ts - b.ts)
     trailing?.restore(snap.trailing, reader)
@@ -291,16 +317,18 @@ export function createSequenceEngine(
     stats: () => ({ ...stats, pending: pending + (trailing?.size ?? 0) }),
     snapshot: (w: RecordWriter): SequenceSnapshot => {
       const partials: PartialJson[] = []
-      for (let i = fifoHead; i < fifo.length; i++) {
-        const p = fifo[i]
-        if (keyStates.get(p.key.id)?.slots[p.waitStage] !== p) continue
-        partials.push({
-          k: p.key.values, w: p.waitStage, m: p.members.map((m) => (m === null ? -1 : w.ref(m))),
-          f: p.firstTs, l: p.lastTs, g: nanToNull(p.gapHitTs), d: p.isDoomed, L: nanToNull(p.lastLeadingTs),
-        })
+      for (const ks of keyStates.values()) {
+        for (const p of ks.slots) {
+          if (p === undefined) continue
+          const m = p.missing
+          partials.push({
+            k: ks.key.values, w: p.waitStage, m: p.members.map((x) => (x === null ? -1 : w.ref(x))), f: p.firstTs, l: p.lastTs,
+            g: m ? nanToNull(m.gapHitTs) : null, d: m ? m.isDoomed : false, L: m ? nanToNull(m.lastLeadingTs) : null,
+          })
+        }
       }
       const leadingJson: Array<readonly [readonly Scalar[], number, number | null]> = []
-      for (const mark of leading.values()) leadingJson.push([mark.values, mark.latest, nanToNull(mark.previous)])
+      for (const mark of leading.values()) leadingJson.push([mark.key.values, mark.latest, nanToNull(mark.previous)])
       return {
         kind: 'sequence', partials, leading: leadingJson,
         trailing: trailing ? trailing.snapshot(w) : [],
