@@ -65,6 +65,10 @@ export function validateRuleDocument(doc: unknown, text: string, file: string): 
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(rule.rule_id)) {
     warnings.push({ code: 'schema', file, ...at(['rule', 'rule_id']), field: 'rule.rule_id', message: `${rule.rule_id} is not a canonical UUID` })
   }
+  if ((rule.risk_score_mapping?.length ?? 0) > 1) {
+    warnings.push({ code: 'schema', file, ...at(['rule', 'risk_score_mapping', 1]), field: 'rule.risk_score_mapping[1]',
+      message: 'only the first risk_score_mapping entry is used (as in Kibana)' })
+  }
   const [lo, hi] = RISK_RANGES[rule.severity]
   if (rule.risk_score < lo || rule.risk_score > hi) {
     warnings.push({ code: 'schema', file, ...at(['rule', 'risk_score']), field: 'rule.risk_score',

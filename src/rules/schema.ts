@@ -155,7 +155,7 @@ export const ruleSchema = z.object({
   building_block_type: z.literal('default').optional(),
   max_signals: z.number().int().min(1).optional(),
   severity_mapping: z.array(severityMappingSchema).optional(),
-  risk_score_mapping: z.array(riskScoreMappingSchema).max(1).optional(),
+  risk_score_mapping: z.array(riskScoreMappingSchema).optional(),
   rule_name_override: nonEmpty.optional(),
   alert_suppression: alertSuppressionSchema.optional(),
   exceptions_list: z.array(exceptionsListRefSchema).optional(),
