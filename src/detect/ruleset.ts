@@ -36,7 +36,10 @@ export interface RuleSetRule {
 
 /** rules/exceptions.ts's CompiledExceptions satisfies it. */
 export interface ExceptionMatcher {
+  /** Without a rule id: unscoped items only; with one: also the items scoped to that rule. */
   readonly match: (event: EcsEvent, ruleId?: string) => { readonly itemId: string; readonly name: string } | null
+  /** Rules with scoped items; when given, other rules are checked against unscoped items only (once per event). */
+  readonly scopedRuleIds?: ReadonlySet<string>
 }
 
 export interface RuleSetOptions {
@@ -122,8 +125,8 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
 
   const index = buildIndex(slots.map((s) => routeStages(s.rule.ast, s.rule.eventCategoryField ?? 'event.category')))
   const suppressors = slots.filter((s) => s.suppressor !== null)
-  // Per-event scratch: which rules were already selected, stamped with the event number (no clearing).
-  const seen = new Int32Array(slots.length).fill(-1)
+  // Per-event scratch: rules already selected for the current event (cleared after each event).
+  const isSelected = new Uint8Array(slots.length)
   const selected: number[] = []
   let lastTimeMs = -Infinity
 
@@ -131,8 +134,10 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
     if (slot.isDisabled || slot.runner.isDone) return
     const ev = rec.event
     slot.events++
-    if (globalHit() || (slot.rule.exceptions?.match(ev, slot.rule.ruleId) ?? null) !== null
-      || (opts.exceptions?.match(ev, slot.rule.ruleId) ?? null) !== null) {
+    const global = opts.exceptions
+    const hasScoped = global != null && (global.scopedRuleIds?.has(slot.rule.ruleId) ?? true)
+    if (globalHit() || (hasScoped && global.match(ev, slot.rule.ruleId) !== null)
+      || (slot.rule.exceptions?.match(ev, slot.rule.ruleId) ?? null) !== null) {
       slot.excepted++
       return
     }
@@ -147,13 +152,14 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
 
   return {
     push(rec) {
-      const stamp = events++
+      events++
       selected.length = 0
       index.select(rec.event, (i) => {
-        if (seen[i] === stamp) return
-        seen[i] = stamp
+        if (isSelected[i] === 1) return
+        isSelected[i] = 1
         selected.push(i)
       })
+      for (const i of selected) isSelected[i] = 0
       // Rule order, so interleaving does not depend on the index's layout.
       selected.sort((a, b) => a - b)
       routed += selected.length

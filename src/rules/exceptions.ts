@@ -54,6 +54,8 @@ export interface CompiledExceptions {
   readonly match: (event: EcsEvent, ruleId?: string) => ExceptionItem | null
   readonly active: readonly ExceptionItem[]
   readonly expired: readonly ExceptionItem[]
+  /** Rule ids that some active item is scoped to (the others only see unscoped items). */
+  readonly scopedRuleIds: ReadonlySet<string>
 }
 
 export type CompiledExceptionsResult =
@@ -89,6 +91,7 @@ export function compileExceptions(items: readonly ExceptionItem[], opts: Excepti
     value: {
       active,
       expired,
+      scopedRuleIds: new Set(active.flatMap((i) => i.ruleIds ?? [])),
       match: (event, ruleId) => {
         for (const c of compiled) {
           if (c.rules !== null && (ruleId === undefined || !c.rules.has(ruleId))) continue
