@@ -16,6 +16,13 @@ export interface ElementNode {
   readonly name: string
   readonly attrs: readonly AttrNode[]
   readonly content: readonly ContentNode[]
+  /** Attribute names are distinct and ordinary: rendering may assign them without checks. */
+  readonly plainAttrs: boolean
+  /**
+   * Every child is an element whose key is fixed at compile time (its name, or a literal `Data` Name), all
+   * distinct and ordinary, and no substitution or template instance can add more: assign without checks.
+   */
+  readonly plainChildren: boolean
 }
 
 export interface AttrNode {
@@ -41,6 +48,39 @@ export interface FragmentValue {
 export type Value = Decoded | FragmentValue
 
 const MAX_DEPTH = 64
+
+function specialKey(k: string): boolean {
+  return k === '__proto__' || k === '#text' || k === '#attributes' || k in Object.prototype
+}
+
+/** The key an element gets in its parent, when known at compile time. */
+function staticKey(el: ElementNode): string | undefined {
+  if (el.name !== 'Data') return el.name
+  const name = el.attrs.find((a) => a.name === 'Name')
+  if (name === undefined) return 'Data'
+  return name.parts.length === 1 && typeof name.parts[0] === 'string' ? name.parts[0] : undefined
+}
+
+function plainAttrs(attrs: readonly AttrNode[]): boolean {
+  const seen = new Set<string>()
+  for (const a of attrs) {
+    if (specialKey(a.name) || seen.has(a.name)) return false
+    seen.add(a.name)
+  }
+  return true
+}
+
+function plainChildren(content: readonly ContentNode[]): boolean {
+  const seen = new Set<string>()
+  for (const n of content) {
+    if (typeof n === 'string') continue
+    if (n.kind !== 'element') return false
+    const k = staticKey(n)
+    if (k === undefined || specialKey(k) || seen.has(k)) return false
+    seen.add(k)
+  }
+  return true
+}
 
 const ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
 
@@ -171,7 +211,7 @@ export function createChunkDecoder(buf: Buffer, chunkEnd: number): ChunkDecoder 
     else if (close === 0x02) content = elementContent(c, hasDependency)
     else throw new EvtxError(`expected close-start or close-empty token, found 0x${close.toString(16)}`, c.pos - 1)
     c.depth--
-    return { kind: 'element', name, attrs, content }
+    return { kind: 'element', name, attrs, content, plainAttrs: plainAttrs(attrs), plainChildren: plainChildren(content) }
   }
 
   /** Attribute value: value text, substitutions, char and entity references until another token appears. */

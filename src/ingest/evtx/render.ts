@@ -71,8 +71,8 @@ function attrValue(parts: ElementNode['attrs'][number]['parts'], values: readonl
 function addContent(target: Obj, nodes: readonly ContentNode[], values: readonly Value[], repeats: Repeats): void {
   for (const n of nodes) {
     if (typeof n === 'string') continue // text between top-level nodes (whitespace) has no place in the shape
-    if (n.kind === 'element') addElement(target, n, values, repeats)
-    else if (n.kind === 'instance') addElement(target, n.template, n.values, repeats)
+    if (n.kind === 'element') addElement(target, n, values, repeats, false)
+    else if (n.kind === 'instance') addElement(target, n.template, n.values, repeats, false)
     else {
       const v = values[n.index]
       if (isFragment(v)) addContent(target, v.nodes, [], repeats)
@@ -80,7 +80,8 @@ function addContent(target: Obj, nodes: readonly ContentNode[], values: readonly
   }
 }
 
-function addElement(target: Obj, el: ElementNode, values: readonly Value[], repeats: Repeats): void {
+/** `plain`: the parent's keys are known distinct and ordinary (ElementNode.plainKeys), so assign directly. */
+function addElement(target: Obj, el: ElementNode, values: readonly Value[], repeats: Repeats, plain: boolean): void {
   if (--repeats.budget < 0) throw new EvtxError(`record expands to more than ${MAX_ELEMENTS_PER_RECORD} elements`, -1)
   let attrs: Obj | null = null
   let key = el.name
@@ -90,7 +91,8 @@ function addElement(target: Obj, el: ElementNode, values: readonly Value[], repe
     if (v === OMIT) continue
     if (isData && a.name === 'Name') { key = textOf(v); continue }
     if (attrs === null) attrs = {}
-    put(attrs, a.name, v, repeats)
+    if (el.plainAttrs) attrs[a.name] = v
+    else put(attrs, a.name, v, repeats)
   }
 
   let children: Obj | null = null
@@ -110,8 +112,8 @@ function addElement(target: Obj, el: ElementNode, values: readonly Value[], repe
       v = sv
     } else {
       children ??= attrs === null ? {} : { '#attributes': attrs }
-      if (n.kind === 'element') addElement(children, n, values, repeats)
-      else addElement(children, n.template, n.values, repeats)
+      if (n.kind === 'element') addElement(children, n, values, repeats, el.plainChildren)
+      else addElement(children, n.template, n.values, repeats, false)
       continue
     }
     text = textCount === 0 ? v : textOf(text!) + textOf(v)
@@ -128,7 +130,8 @@ function addElement(target: Obj, el: ElementNode, values: readonly Value[], repe
   } else {
     value = text === undefined ? null : text
   }
-  put(target, key, value, repeats)
+  if (plain) target[key] = value
+  else put(target, key, value, repeats)
 }
 
 /** Renders one record's decoded BinXml into `{Event: {...}}` (or whatever its root element is called). */
