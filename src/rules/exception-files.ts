@@ -2,17 +2,19 @@
 // - a Kibana export (`.ndjson`): one JSON object per line — list containers, items with `entries`, and a
 //   trailing `{"exported_exception_list_count": …}` summary line;
 // - a detection-rules exceptions-as-code TOML (`[metadata] rule_ids …`, `[[exceptions]]`, `[[exceptions.items]]`);
-// - a vigil allowlist TOML (`[[allow]]` with users, domains, hosts, source_subnets, process_paths, entries).
+// - a vigil allowlist TOML (`[[allow]]` with users, domains, hosts, source_subnets, process_paths, entries;
+//   `[[value_list]]` declares Kibana value lists that `list` entries of any file refer to).
 import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { parse as parseToml, TomlDate, TomlError } from 'smol-toml'
 import { z } from 'zod'
 import { fieldPath, type RuleError } from './errors.js'
-import type { ExceptionEntry, ExceptionItem } from './exceptions.js'
+import type { ExceptionEntry, ExceptionItem, ValueList } from './exceptions.js'
 import { parseIpRange } from './exceptions.js'
 import { indexTomlLines } from './toml-lines.js'
 
 export type ParsedExceptions =
-  | { readonly ok: true; readonly items: readonly ExceptionItem[] }
+  | { readonly ok: true; readonly items: readonly ExceptionItem[]; readonly valueLists?: readonly ValueList[] }
   | { readonly ok: false; readonly errors: readonly RuleError[] }
 
 const operator = z.enum(['included', 'excluded'])
@@ -111,7 +113,17 @@ const allowSchema = z.object({
   process_paths: z.array(z.string().min(1)).optional(),
   entries: z.array(entrySchema).optional(),
 }).strict()
-const allowlistSchema = z.object({ allow: z.array(allowSchema).min(1) }).strict()
+/** A Kibana value list for `list` entries ("is in list"): values inline, or a file of one value per line. */
+const valueListSchema = z.object({
+  id: z.string().min(1),
+  type: z.enum(['keyword', 'ip', 'ip_range', 'text', 'long', 'double', 'date', 'date_range', 'geo_point', 'geo_shape', 'binary', 'boolean', 'byte', 'float', 'half_float', 'integer', 'short', 'shape']),
+  values: z.array(z.string()).optional(),
+  file: z.string().min(1).optional(),
+}).strict()
+const allowlistSchema = z.object({
+  allow: z.array(allowSchema).optional(),
+  value_list: z.array(valueListSchema).optional(),
+}).strict().refine((d) => (d.allow?.length ?? 0) + (d.value_list?.length ?? 0) > 0, 'an allowlist needs [[allow]] items or [[value_list]] lists')
 
 /** Parse a TOML exception file: a vigil allowlist (`[[allow]]`) or detection-rules exceptions-as-code. */
 export function parseExceptionToml(text: string, file: string): ParsedExceptions {
@@ -150,7 +162,20 @@ export function parseExceptionToml(text: string, file: string): ParsedExceptions
   const parsed = allowlistSchema.safeParse(doc)
   if (!parsed.success) return issues(parsed.error.issues)
   const errors: RuleError[] = []
-  const items = parsed.data.allow.map((allow, i): ExceptionItem => {
+  const valueLists = (parsed.data.value_list ?? []).map((list, i): ValueList => {
+    const values = [...(list.values ?? [])]
+    if (list.file !== undefined) {
+      const path = resolve(dirname(file), list.file)
+      try {
+        // Kibana's upload format: one value per line.
+        values.push(...readFileSync(path, 'utf8').split(/\r?\n/).map((v) => v.trim()).filter((v) => v !== '' && !v.startsWith('#')))
+      } catch (e) {
+        errors.push({ code: 'io', file, ...lineAt(lineOf(['value_list', i, 'file'])), field: `value_list[${i}].file`, message: `${list.file}: ${(e as Error).message}` })
+      }
+    }
+    return { id: list.id, type: list.type, values }
+  })
+  const items = (parsed.data.allow ?? []).map((allow, i): ExceptionItem => {
     const line = lineOf(['allow', i])
     const entries: ExceptionEntry[] = []
     const ci = { operator: 'included' as const, isCaseInsensitive: true }
@@ -190,7 +215,7 @@ export function parseExceptionToml(text: string, file: string): ParsedExceptions
       source: line === undefined ? { file } : { file, line },
     }
   })
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, items }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, items, ...(valueLists.length > 0 ? { valueLists } : {}) }
 }
 
 const lineAt = (line: number | undefined): { line?: number } => (line === undefined ? {} : { line })
@@ -202,6 +227,8 @@ export function parseExceptionText(text: string, file: string): ParsedExceptions
 
 export interface LoadedExceptions {
   readonly items: readonly ExceptionItem[]
+  /** Value lists declared in the files, by id, for compileExceptions' `valueLists`. */
+  readonly valueLists: ReadonlyMap<string, ValueList>
   readonly errors: readonly RuleError[]
 }
 
@@ -209,6 +236,7 @@ export interface LoadedExceptions {
 export function loadExceptionFiles(paths: readonly string[]): LoadedExceptions {
   const items: ExceptionItem[] = []
   const errors: RuleError[] = []
+  const valueLists = new Map<string, ValueList>()
   for (const path of paths) {
     let text: string
     try { text = readFileSync(path, 'utf8') } catch (e) {
@@ -216,8 +244,9 @@ export function loadExceptionFiles(paths: readonly string[]): LoadedExceptions {
       continue
     }
     const parsed = parseExceptionText(text, path)
-    if (parsed.ok) items.push(...parsed.items)
-    else errors.push(...parsed.errors)
+    if (!parsed.ok) { errors.push(...parsed.errors); continue }
+    items.push(...parsed.items)
+    for (const list of parsed.valueLists ?? []) valueLists.set(list.id, list)
   }
-  return { items, errors }
+  return { items, valueLists, errors }
 }

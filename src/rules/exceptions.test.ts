@@ -228,3 +228,30 @@ test('loadExceptionFiles reads several files and reports unreadable ones', async
   assert.equal(r.items.length, 4)
   assert.deepEqual(r.errors.map((e) => [e.code, e.file]), [['io', '/nonexistent/allow.toml']])
 })
+
+test('value lists declared in an allowlist resolve "is in list" entries of a Kibana export', async () => {
+  const { loadExceptionFiles } = await import('./exception-files.js')
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-lists-'))
+  try {
+    writeFileSync(join(dir, 'admin-subnets.txt'), '# PAWs\n10.10.50.0/24\n10.10.60.1-10.10.60.9\n')
+    writeFileSync(join(dir, 'lists.toml'), '[[value_list]]\nid = "admin-subnets"\ntype = "ip_range"\nfile = "admin-subnets.txt"\n\n[[value_list]]\nid = "admins"\ntype = "keyword"\nvalues = ["alice"]\n')
+    writeFileSync(join(dir, 'export.ndjson'), '{"entries":[{"field":"source.ip","operator":"included","type":"list","list":{"id":"admin-subnets","type":"ip_range"}}],"item_id":"paw","list_id":"l","name":"PAW"}\n')
+    const r = loadExceptionFiles([join(dir, 'lists.toml'), join(dir, 'export.ndjson')])
+    assert.deepEqual(r.errors, [])
+    assert.deepEqual([...r.valueLists.keys()], ['admin-subnets', 'admins'])
+    assert.deepEqual(r.valueLists.get('admin-subnets')?.values, ['10.10.50.0/24', '10.10.60.1-10.10.60.9'])
+    const c = compileExceptions(r.items, { valueLists: r.valueLists })
+    assert.ok(c.ok)
+    assert.notEqual(c.value.match({ source: { ip: '10.10.60.5' } }), null)
+    assert.equal(c.value.match({ source: { ip: '10.10.60.10' } }), null)
+    const missing = loadExceptionFiles([join(dir, 'export.ndjson')])
+    assert.equal(compileExceptions(missing.items, { valueLists: missing.valueLists }).ok, false, 'an unresolved list is an error')
+    writeFileSync(join(dir, 'bad.toml'), '[[value_list]]\nid = "x"\ntype = "ip_range"\nfile = "nope.txt"\n')
+    assert.match(loadExceptionFiles([join(dir, 'bad.toml')]).errors.map(renderRuleError).join(), /bad\.toml:4: value_list\[0\]\.file: nope\.txt: ENOENT/)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
