@@ -80,3 +80,19 @@ for (const oracle of [evtxexport, pythonEvtx]) {
     }
   })
 }
+
+describe('differential harness', () => {
+  it('reports a changed value, a missing field and a missing record', () => {
+    const theirs: Flat[] = [
+      { recordId: '1', fields: new Map([['EventID', '4688'], ['EventData.NewProcessId', '0xe58'], ['TimeCreated', '2019-01-01T00:00:00.0000050Z']]) },
+      { recordId: '2', fields: new Map([['EventID', '1']]) },
+    ]
+    const mine: Flat[] = [{ recordId: '1', fields: new Map([['EventID', '4689'], ['TimeCreated', '2019-01-01T00:00:00.000009Z']]) }]
+    assert.deepEqual(compare(evtxexport, 'x.evtx', mine, theirs), [
+      'record 1 EventID: ours "4689", evtxexport "4688"',
+      'record 1 EventData.NewProcessId: ours undefined, evtxexport "0xe58"',
+      'record 1 TimeCreated: ours "2019-01-01T00:00:00.000009Z", evtxexport "2019-01-01T00:00:00.0000050Z"',
+      'record 2: decoded by evtxexport, not by us',
+    ])
+  })
+})

@@ -122,7 +122,29 @@ export function flattenXml(ev: XmlNode): Flat {
     }
     else put('EventData.' + d.name, d.text)
   }
+  for (const name of ['UserData', 'RenderingInfo']) {
+    const n = child(ev, name)
+    if (n !== undefined) flattenXmlTree(n, name, put)
+  }
   return { recordId: (child(sys, 'EventRecordID')?.text ?? '').trim(), fields }
+}
+
+/** Generic tree flattening: `A/B` for elements (a `Data` element by its Name), `A/B@attr` for attributes. */
+function flattenXmlTree(n: XmlNode, path: string, put: (k: string, v: string | undefined) => void): void {
+  for (const [k, val] of Object.entries(n.attrs)) if (!(n.name === 'Data' && k === 'Name') && k !== 'xmlns') put(`${path}@${k}`, val)
+  if (n.children.length === 0) put(path, n.text)
+  else if (n.text.trim() !== '') put(`${path}#text`, n.text)
+  for (const c of n.children) flattenXmlTree(c, `${path}/${c.name === 'Data' && c.attrs['Name'] !== undefined ? c.attrs['Name'] : c.name}`, put)
+}
+
+function flattenJsonTree(v: J, path: string, put: (k: string, v: J) => void, hasChildren: boolean): void {
+  if (Array.isArray(v)) { for (const x of v) flattenJsonTree(x, path, put, hasChildren); return }
+  if (typeof v !== 'object' || v === null) { put(hasChildren ? `${path}#text` : path, v); return }
+  const o = v as Record<string, J>
+  const kids = Object.keys(o).filter((k) => k !== '#attributes' && k !== '#text')
+  for (const [k, val] of Object.entries((o['#attributes'] ?? {}) as Record<string, J>)) if (k !== 'xmlns') put(`${path}@${k}`, val)
+  if (Object.hasOwn(o, '#text')) put(kids.length > 0 ? `${path}#text` : path, o['#text'])
+  for (const k of kids) flattenJsonTree(o[k], `${path}/${k}`, put, false)
 }
 
 type J = unknown
@@ -170,6 +192,17 @@ export function flattenOurs(raw: J): Flat {
         list.forEach((x, i) => put(`EventData.Data[${i}]`, x))
       } else put('EventData.' + k, v)
     }
+  }
+  // Tree parts: repeated values join with LF, like the XML side.
+  const add = (k: string, v: J): void => {
+    const t = v === undefined || v === null ? '' : normalise(text(v) ?? '')
+    if (t === '') return
+    const prev = fields.get(k)
+    fields.set(k, prev === undefined ? t : prev + '\n' + t)
+  }
+  for (const name of ['UserData', 'RenderingInfo']) {
+    const n = get(raw, 'Event', name)
+    if (n !== undefined) flattenJsonTree(n, name, add, false)
   }
   return { recordId: String(get(sys, 'EventRecordID') ?? ''), fields }
 }
