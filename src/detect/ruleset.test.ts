@@ -184,3 +184,10 @@ test('loop guard: a rule does not alert on its own alerts', () => {
   const other = rule('any where true')
   assert.equal(runSet([other], first.alerts as unknown as EcsEvent[]).alerts.length, 1, 'another rule may alert on it (depth 2)')
 })
+
+test('OS and dataset literals route too: a Linux rule never sees Windows events', () => {
+  const linux = rule('process where host.os.type == "linux" and event.type == "start"')
+  const windows = rule('process where host.os.type == "windows" and event.type == "start"')
+  const { stats } = runSet([linux, windows], [proc(0, 'h1', 'cmd.exe'), proc(1, 'h1', 'bash')])
+  assert.deepEqual(stats.rules.map((r) => [r.events, r.alerts]), [[0, 0], [2, 2]])
+})
