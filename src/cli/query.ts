@@ -1,6 +1,6 @@
 // `vigil query '<EQL>' <files…>`: run one EQL query over files and print the results in Elasticsearch's order.
 import { readFileSync } from 'node:fs'
-import { parse, compile, renderError, buildPrefilter, type Query, defaultFieldTypes, parseMappingText, mergeFieldTypes, mergeIndexMappings, type CompiledQuery, type FieldTypes } from '../eql/index.js'
+import { parse, compile, renderError, buildPrefilter, type Query, type Expr, defaultFieldTypes, parseMappingText, mergeFieldTypes, mergeIndexMappings, type CompiledQuery, type FieldTypes } from '../eql/index.js'
 import { runQuery, type EventRecord, type QueryResult } from '../detect/index.js'
 import type { InputFormat } from '../ingest/types.js'
 import { readEvents, ecsLinePrefilter } from './events.js'
@@ -62,13 +62,20 @@ function prepareQuery(text: string, opts: QueryOptions): PreparedQuery {
 }
 
 /**
- * Event queries only: a sequence or sample needs every stage's events, and one prefilter per stage would
- * have to be OR-ed. Fields that are not plain keywords (ip, numbers, dates, versions, aliases, null_value)
- * can match values written differently, so they require nothing.
+ * A raw-line test for the query's candidates: for a sequence or sample, an event can matter only if it
+ * matches some stage (or `until`), so the stage conditions are OR-ed. Fields that are not plain keywords
+ * (ip, numbers, dates, versions, aliases, null_value) can match values written differently, so they
+ * require nothing.
  */
 function queryPrefilter(q: Query, types: FieldTypes): ((line: string) => boolean) | null {
-  if (q.base.kind !== 'event') return null
-  const pf = buildPrefilter(q.base.condition, {
+  const base = q.base
+  let condition: Expr
+  if (base.kind === 'event') condition = base.condition
+  else {
+    const terms = base.kind === 'sequence' && base.until ? [...base.terms, base.until] : base.terms
+    condition = { kind: 'or', terms: terms.map((t) => t.query.condition), span: base.span }
+  }
+  const pf = buildPrefilter(condition, {
     isVerbatim: (path) => {
       const t = types.get(path)
       return t !== undefined && t.kind === 'keyword' && t.nullValue === undefined
