@@ -17,12 +17,13 @@
 // - namespace declarations are ordinary attributes (`Event.#attributes.xmlns`); prefixes stay in names.
 //
 // Each `<Event>…</Event>` is cut out of the byte stream first (so a broken event costs only itself:
-// the reader resyncs at the next `<Event`), then parsed with saxes. Predefined entities, character
-// references and CDATA are decoded; undefined entities, bad nesting, or an event cut short are reported
-// as malformed records with the byte offset of their `<Event`. Keys such as `__proto__` stay plain data.
-import { SaxesParser, type SaxesTagPlain } from 'saxes'
+// the reader resyncs at the next `<Event`), then parsed by xml-scan.ts. Predefined entities, character
+// references and CDATA are decoded; undefined entities, DTDs, bad nesting, or an event cut short are
+// reported as malformed records with the byte offset of their `<Event`. Keys such as `__proto__` stay
+// plain data.
 import { flatten } from './flatten.js'
 import type { RawRecord } from './types.js'
+import { scanXml, type XmlElement } from './xml-scan.js'
 
 /** An event larger than this is reported, not parsed. */
 export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024 * 1024
@@ -36,12 +37,7 @@ interface JsonObject {
   [key: string]: Json
 }
 
-interface Node {
-  readonly name: string
-  readonly attributes: JsonObject | undefined
-  readonly children: [string, Json][]
-  text: string
-}
+type Node = XmlElement<Json>
 
 /** Sets an own property even for `__proto__`, which plain assignment would treat as the prototype. */
 function put(obj: JsonObject, key: string, value: Json): void {
@@ -49,30 +45,34 @@ function put(obj: JsonObject, key: string, value: Json): void {
   else obj[key] = value
 }
 
-/** Adds children in document order; a repeated name becomes an array. */
+/**
+ * Adds children in document order; a repeated name becomes an array. An element converts to a string,
+ * null or an object, never an array, so an array already under a name can only come from repetition.
+ */
 function addChildren(out: JsonObject, children: readonly (readonly [string, Json])[]): void {
-  const groups = new Map<string, Json[]>()
   for (const [name, value] of children) {
-    const group = groups.get(name)
-    if (group === undefined) groups.set(name, [value])
-    else group.push(value)
+    if (!Object.hasOwn(out, name)) put(out, name, value)
+    else {
+      const prev = out[name]!
+      if (Array.isArray(prev)) prev.push(value)
+      else put(out, name, [prev, value])
+    }
   }
-  for (const [name, values] of groups) put(out, name, values.length === 1 ? values[0]! : values)
 }
 
-function attributesOf(tag: SaxesTagPlain): JsonObject | undefined {
-  const names = Object.keys(tag.attributes)
-  if (names.length === 0) return undefined
+function attributesOf(node: Node): JsonObject | undefined {
+  if (node.attributes.length === 0) return undefined
   const out: JsonObject = {}
-  for (const name of names) put(out, name, String(tag.attributes[name]))
+  for (const [name, value] of node.attributes) put(out, name, value)
   return out
 }
 
 function convert(node: Node): Json {
   if (node.name === 'EventData') return convertEventData(node)
-  if (node.children.length === 0 && node.attributes === undefined) return node.text === '' ? null : node.text
+  if (node.children.length === 0 && node.attributes.length === 0) return node.text === '' ? null : node.text
   const out: JsonObject = {}
-  if (node.attributes !== undefined) put(out, '#attributes', node.attributes)
+  const attributes = attributesOf(node)
+  if (attributes !== undefined) put(out, '#attributes', attributes)
   addChildren(out, node.children)
   const text = node.children.length === 0 ? node.text : node.text.trim()
   if (text !== '') put(out, '#text', text)
@@ -80,9 +80,10 @@ function convert(node: Node): Json {
 }
 
 function convertEventData(node: Node): Json {
-  if (node.children.length === 0 && node.attributes === undefined && node.text.trim() === '') return null
+  if (node.children.length === 0 && node.attributes.length === 0 && node.text.trim() === '') return null
   const out: JsonObject = {}
-  if (node.attributes !== undefined) put(out, '#attributes', node.attributes)
+  const attributes = attributesOf(node)
+  if (attributes !== undefined) put(out, '#attributes', attributes)
   const unnamed: Json[] = []
   const named: [string, Json][] = []
   for (const [name, value] of node.children) {
@@ -112,64 +113,19 @@ function dataNameOf(value: Json): { name: string; value: Json } | undefined {
 
 export type EventXmlResult = { readonly ok: true; readonly event: unknown } | { readonly ok: false; readonly reason: string }
 
-/** Parses one `<Event>` document. A reusable closure: the saxes parser is built once. */
+/** Parses one `<Event>` document (the form the streaming reader uses). */
 export function createEventXmlParser(): (xml: string) => EventXmlResult {
-  const parser = new SaxesParser({ xmlns: false, position: true })
-  let stack: Node[] = []
-  let root: Json | undefined
-  let rootName = ''
-  let failure: string | undefined
-  parser.on('error', (e) => {
-    if (failure === undefined) failure = e.message
-  })
-  parser.on('opentag', (tag) => {
-    stack.push({ name: tag.name, attributes: attributesOf(tag), children: [], text: '' })
-  })
-  const onText = (t: string): void => {
-    const top = stack[stack.length - 1]
-    if (top !== undefined) top.text += t
-    else if (t.trim() !== '' && failure === undefined) failure = 'text outside the <Event> element'
-  }
-  parser.on('text', onText)
-  parser.on('cdata', onText)
-  parser.on('closetag', () => {
-    const node = stack.pop()
-    if (node === undefined) return
-    const value = convert(node)
-    const parent = stack[stack.length - 1]
-    if (parent !== undefined) parent.children.push([node.name, value])
-    else if (root === undefined) {
-      root = value
-      rootName = node.name
-    }
-  })
-  return (xml) => {
-    stack = []
-    root = undefined
-    rootName = ''
-    failure = undefined
-    try {
-      parser.write(xml).close()
-    } catch (e) {
-      // saxes reports through the error handler; anything thrown is still a bad document.
-      if (failure === undefined) failure = e instanceof Error ? e.message : String(e)
-      try {
-        parser.close()
-      } catch {
-        // reset best-effort; the next call re-initialises on close() anyway
-      }
-    }
-    if (failure !== undefined) return { ok: false, reason: `invalid XML: ${failure}` }
-    if (root === undefined || rootName !== 'Event') return { ok: false, reason: 'no <Event> element' }
-    const event: JsonObject = {}
-    put(event, 'Event', root === null ? {} : root)
-    return { ok: true, event }
-  }
+  return parseEventXml
 }
 
 /** Parses one Windows Event XML document (e.g. Winlogbeat's `event.original`) into the evtx_dump shape. */
 export function parseEventXml(xml: string): EventXmlResult {
-  return createEventXmlParser()(xml)
+  const scanned = scanXml(xml, convert)
+  if (!scanned.ok) return { ok: false, reason: `invalid XML at character ${scanned.at}: ${scanned.reason}` }
+  if (scanned.name !== 'Event') return { ok: false, reason: `no <Event> element (the root is <${scanned.name}>)` }
+  const event: JsonObject = {}
+  put(event, 'Event', scanned.value === null ? {} : scanned.value)
+  return { ok: true, event }
 }
 
 const OPEN = Buffer.from('<Event', 'latin1')
