@@ -212,3 +212,26 @@ test('flattened NXLog and Splunk rows map like the evtx_dump shape', () => {
   assert.equal(get(spl.event, 'process.parent.pid'), 68)
   assert.equal(get(spl.event, 'winlog.channel'), 'Security')
 })
+
+test('never throws: arbitrary JSON and arbitrary values inside Windows shapes', async () => {
+  const fc = (await import('fast-check')).default
+  const n = createNormalizer()
+  const anyValue = fc.jsonValue({ maxDepth: 4 })
+  const key = fc.constantFrom('__proto__', 'constructor', 'Data', '#text', '#attributes', 'Image', 'CommandLine', 'ProcessId', 'Initiated',
+    'SourceIp', 'DestinationPort', 'Hashes', 'QueryResults', 'TargetObject', 'Details', 'UtcTime', 'User', 'NewProcessId', 'Direction', 'Application')
+  const eventData = fc.dictionary(key, anyValue, { maxKeys: 12 })
+  const evtx = fc.record({
+    id: fc.oneof(fc.constantFrom(1, 3, 5, 7, 10, 11, 12, 13, 22, 4688, 4624, 5156, 5157, 9999), anyValue),
+    provider: fc.constantFrom('Microsoft-Windows-Sysmon', 'Microsoft-Windows-Security-Auditing', 'Other'),
+    computer: fc.oneof(fc.string(), anyValue), time: fc.oneof(fc.string(), anyValue), data: fc.oneof(eventData, anyValue),
+  }).map((r) => ({ Event: { System: { Provider: { '#attributes': { Name: r.provider } }, EventID: r.id, Computer: r.computer,
+    TimeCreated: { '#attributes': { SystemTime: r.time } }, Channel: 'x' }, EventData: r.data } }))
+  const winlogbeat = fc.record({ id: anyValue, data: fc.oneof(eventData, anyValue), host: anyValue })
+    .map((r) => ({ host: r.host, winlog: { event_id: r.id, provider_name: 'Microsoft-Windows-Sysmon', computer_name: 'h', event_data: r.data } }))
+  const flat = fc.tuple(eventData, fc.constantFrom(1, 3, 4688, 5156)).map(([d, id]) => ({ ...d, EventID: id, SourceName: 'Microsoft-Windows-Sysmon' }))
+  fc.assert(fc.property(fc.oneof(anyValue, evtx, winlogbeat, flat), (raw) => {
+    const r = n(raw)
+    assert.ok(['ecs', 'mapped', 'unmapped', 'invalid'].includes(r.status))
+    JSON.stringify(r.event)
+  }), { numRuns: 3000 })
+})
