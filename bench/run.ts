@@ -1,9 +1,18 @@
-// `npm run bench`: every figure is printed as a ratio to a baseline measured in the same run (bare NDJSON
-// read + JSON.parse of the same file), because machines are noisy and absolute numbers mislead.
+// `npm run bench`: every throughput is printed as a ratio to a baseline measured in the same run (bare
+// NDJSON read + JSON.parse of the same file), because machines are noisy and absolute numbers mislead.
+// `npm run bench -- query sequence` runs only the sections whose names contain those words.
 import { statSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { createReadStream } from 'node:fs'
 import { generatedNdjson } from './generate.js'
 import { baselineNdjson, benchNdjson } from './ingest.js'
 import { benchQuery } from './query.js'
+import { benchEval } from './eval.js'
+import { benchParse } from './parse.js'
+import { benchEcs, baselineParse, generateSysmonJsonl } from './ecs.js'
+import { benchSequence } from './sequence.js'
+import { benchHunt } from './hunt.js'
+import { benchEvtx } from './evtx.js'
 
 interface Row { readonly name: string; readonly value: string; readonly ratio?: number; readonly goal?: string }
 
@@ -11,10 +20,16 @@ const rows: Row[] = []
 const EVENTS = Number(process.env.VIGIL_BENCH_EVENTS ?? 1_000_000)
 const HOSTS = Number(process.env.VIGIL_BENCH_HOSTS ?? 100_000)
 const only = process.argv.slice(2)
-const wants = (name: string) => only.length === 0 || only.some((o) => name.includes(o))
+const wants = (name: string): boolean => only.length === 0 || only.includes(name)
 
 function fmt(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(1)
+}
+
+function add(row: Row): void {
+  rows.push(row)
+  const ratio = row.ratio === undefined ? '' : `  ${row.ratio.toFixed(2)}×`
+  console.error(`  ${row.name}: ${row.value}${ratio}`)
 }
 
 function report(): void {
@@ -25,7 +40,18 @@ function report(): void {
     const ratio = r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`
     console.log(`${r.name.padEnd(w)}  ${r.value.padStart(16)}  ${ratio.padStart(10)}  ${r.goal ?? ''}`)
   }
-  console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`)
+  console.log(`\npeak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (hunt runs report their own)`)
+}
+
+async function firstEvents(file: string, n: number): Promise<object[]> {
+  const out: object[] = []
+  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity })
+  for await (const line of rl) {
+    out.push(JSON.parse(line) as object)
+    if (out.length >= n) break
+  }
+  rl.close()
+  return out
 }
 
 async function main(): Promise<void> {
@@ -33,19 +59,60 @@ async function main(): Promise<void> {
   const mb = statSync(file).size / 1e6
   console.log(`input: ${EVENTS} generated ECS events over ${HOSTS} hosts, ${mb.toFixed(0)} MB NDJSON (${file})`)
 
-  // Baseline twice, keep the better: the first pass also warms the page cache.
+  // Baseline twice, keep the second: the first pass warms the page cache and the JIT.
   await baselineNdjson(file)
   const base = await baselineNdjson(file)
   const baseRate = base.events / base.seconds
-  rows.push({ name: 'baseline: NDJSON read + JSON.parse', value: `${fmt(baseRate)} ev/s`, ratio: 1 })
+  add({ name: 'baseline: NDJSON read + JSON.parse', value: `${fmt(baseRate)} ev/s`, ratio: 1 })
+  const vsBase = (events: number, seconds: number) => ({ value: `${fmt(events / seconds)} ev/s`, ratio: events / seconds / baseRate })
 
   if (wants('reader')) {
     const r = await benchNdjson(file)
-    rows.push({ name: 'ingest: NDJSON reader (positions, malformed checks)', value: `${fmt(r.events / r.seconds)} ev/s`, ratio: r.events / r.seconds / baseRate })
+    add({ name: 'ingest: NDJSON reader (positions, malformed checks)', ...vsBase(r.events, r.seconds) })
   }
   if (wants('query')) {
-    for (const q of await benchQuery(file)) {
-      rows.push({ name: `query: ${q.name}`, value: `${fmt(q.events / q.seconds)} ev/s`, ratio: q.events / q.seconds / baseRate, goal: q.goal })
+    for (const q of await benchQuery(file)) add({ name: `vigil query: ${q.name}`, ...vsBase(q.events, q.seconds), goal: q.goal })
+  }
+  if (wants('eval')) {
+    const events = await firstEvents(file, 200_000)
+    for (const e of await benchEval(events)) add({ name: e.name, value: `${fmt(e.evPerSec)} ev/s`, ratio: e.evPerSec / baseRate })
+  }
+  if (wants('parse')) {
+    for (const p of await benchParse()) add({ name: `parse: ${p.name}`, value: `${fmt(p.opsPerSec)} /s` })
+  }
+  if (wants('ecs')) {
+    const lines = generateSysmonJsonl(200_000, 7)
+    const parsed = await baselineParse(lines)
+    const ecs = await benchEcs(lines)
+    add({ name: 'ecs: Sysmon evtx_dump JSONL → ECS (JSON.parse + normalize)', ...vsBase(ecs.events, ecs.seconds), goal: '≥0.5× (issue 6)' })
+    add({ name: 'ecs: same, vs JSON.parse of the same lines in memory', value: `${fmt(ecs.events / ecs.seconds)} ev/s`, ratio: (ecs.events / ecs.seconds) / (parsed.events / parsed.seconds) })
+  }
+  if (wants('sequence')) {
+    for (const f of await benchSequence()) {
+      const isRate = f.unit === 'ev/s'
+      add({
+        name: f.name,
+        value: isRate ? `${fmt(f.value)} ev/s` : `${f.value.toFixed(f.value < 10 ? 2 : 0)} ${f.unit}`,
+        ratio: isRate ? f.value / baseRate : undefined,
+        goal: f.name.includes('NDJSON read') ? '≥0.6× (issue 5)' : f.name.includes('heap for') && f.name.includes('parsed') ? '≤1 GB (issue 5)' : f.name.includes('ratio') ? 'flat (issue 5)' : undefined,
+      })
+    }
+  }
+  if (wants('hunt')) {
+    const bundled = await benchHunt(file, { rules: 'bundled' })
+    add({ name: `vigil hunt, bundled rules (${bundled.alerts} alerts, peak RSS ${(bundled.peakRssBytes / 2 ** 20).toFixed(0)} MB)`, ...vsBase(bundled.events, bundled.seconds), goal: '≥0.8× (issue 9)' })
+    const many = await benchHunt(file, { rules: 500 })
+    add({ name: `vigil hunt, 500 generated rules (${many.alerts} alerts, peak RSS ${(many.peakRssBytes / 2 ** 20).toFixed(0)} MB)`, ...vsBase(many.events, many.seconds), goal: '≥0.25× (issue 9)' })
+  }
+  if (wants('evtx')) {
+    const figures = await benchEvtx()
+    const libevtx = figures.find((f) => f.name.startsWith('evtxexport'))
+    for (const f of figures) {
+      add({
+        name: `evtx: ${f.name} (${fmt(f.recordsPerSec)} records/s)`,
+        value: `${f.mbPerSec.toFixed(1)} MB/s`,
+        goal: libevtx && f.name.includes('1 thread') ? `≥3× evtxexport (issue 7): ${(f.mbPerSec / libevtx.mbPerSec).toFixed(2)}×` : undefined,
+      })
     }
   }
   report()
