@@ -2,7 +2,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { createLineSplitter } from './index.js'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLineSplitter, readNdjsonLines } from './index.js'
 
 type Out = [number, string] | [number, 'overlong', number]
 
@@ -81,4 +84,17 @@ test('lines: any text, any chunking → the reference split', () => {
     ),
     { numRuns: 300 },
   )
+})
+
+test('readNdjsonLines: raw lines of a file with their numbers', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-lines-'))
+  try {
+    const path = join(dir, 'x.ndjson')
+    await writeFile(path, '{"a":1}\r\n\nnot json\n')
+    const got: unknown[] = []
+    for await (const l of readNdjsonLines(path)) got.push(l)
+    assert.deepEqual(got, [{ kind: 'line', line: 1, text: '{"a":1}' }, { kind: 'line', line: 3, text: 'not json' }])
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 })

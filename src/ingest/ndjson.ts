@@ -1,6 +1,6 @@
 // NDJSON: one JSON document per line (ECS, Winlogbeat, evtx_dump/Chainsaw JSONL, NXLog, Splunk, ES hits).
 // Positions are 1-based line numbers. Blank lines are skipped but counted.
-import { createLineSplitter, DEFAULT_MAX_LINE_BYTES, type SplitOptions } from './lines.js'
+import { createLineSplitter, DEFAULT_MAX_LINE_BYTES, splitLines, type Line, type SplitOptions } from './lines.js'
 import { fileChunks } from './stream.js'
 import { notAnObject, unwrapEnvelope } from './unwrap.js'
 import { flatten } from './flatten.js'
@@ -102,4 +102,9 @@ export function ndjsonRecords(
 /** Reads one NDJSON file (no format detection, no decompression: see `readFile` in index.ts for that). */
 export function readNdjson(path: string, opts: ReadOptions & NdjsonOptions = {}): AsyncIterableIterator<RawRecord> {
   return ndjsonRecords(fileChunks(path, opts.signal), path, opts)
+}
+
+/** Raw lines of one NDJSON file with their line numbers, before `JSON.parse` (no detection, no gzip). */
+export function readNdjsonLines(path: string, opts: ReadOptions & SplitOptions = {}): AsyncIterableIterator<Line> {
+  return splitLines(fileChunks(path, opts.signal), opts)
 }
