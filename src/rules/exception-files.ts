@@ -221,7 +221,8 @@ export function parseExceptionToml(text: string, file: string): ParsedExceptions
 const lineAt = (line: number | undefined): { line?: number } => (line === undefined ? {} : { line })
 
 /** Parse exception text by file name: `.ndjson`/`.json` as a Kibana export, anything else as TOML. */
-export function parseExceptionText(text: string, file: string): ParsedExceptions {
+export function parseExceptionText(input: string, file: string): ParsedExceptions {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
   return /\.(nd)?json$/i.test(file) ? parseKibanaExport(text, file) : parseExceptionToml(text, file)
 }
 

@@ -122,3 +122,12 @@ test('line index: arrays of tables, dotted keys, multi-line strings', () => {
   assert.equal(lines.locate(['a', 'b', 0, 'missing'])?.position.line, 6)
   assert.deepEqual(lines.valueStart(['a', 'b', 1, 'c', 'q']), { line: 13, column: 1, isLiteral: true })
 })
+
+test('a byte-order mark and CRLF line ends are accepted; positions stay right', () => {
+  const crlf = '\ufeff' + GOOD.replace(/\n/g, '\r\n')
+  const r = parseRuleText(crlf, 'crlf.toml')
+  assert.ok(r.ok, JSON.stringify(r))
+  const bad = parseRuleText(crlf.replace('severity = "medium"', 'severity = "urgent"'), 'crlf.toml')
+  assert.equal(bad.ok, false)
+  if (!bad.ok) assert.match(renderRuleError(bad.errors[0]!), /^crlf\.toml:14:1: rule\.severity: /)
+})

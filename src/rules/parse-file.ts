@@ -14,7 +14,9 @@ export type ParsedRuleFile =
 const RISK_RANGES = { low: [0, 21], medium: [22, 47], high: [48, 73], critical: [74, 100] } as const
 
 /** Parse TOML text as a detection rule: TOML syntax, Elastic's schema, then vigil's extras. */
-export function parseRuleText(text: string, file: string): ParsedRuleFile {
+export function parseRuleText(input: string, file: string): ParsedRuleFile {
+  // Editors on Windows may save a byte-order mark; TOML does not allow one.
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
   let doc: unknown
   try {
     doc = parseToml(text)
