@@ -111,7 +111,12 @@ const allowSchema = z.object({
   hosts: z.array(z.string().min(1)).optional(),
   source_subnets: z.array(z.string().min(1)).optional(),
   process_paths: z.array(z.string().min(1)).optional(),
-  entries: z.array(entrySchema).optional(),
+  /** Raw Kibana entries; vigil adds `case_insensitive = true` for match, match_any and wildcard. */
+  entries: z.array(z.union([
+    z.object({ field: z.string().min(1), operator, type: z.enum(['match', 'wildcard']), value: z.string(), case_insensitive: z.boolean().optional() }),
+    z.object({ field: z.string().min(1), operator, type: z.literal('match_any'), value: z.array(z.string()).min(1), case_insensitive: z.boolean().optional() }),
+    entrySchema,
+  ])).optional(),
 }).strict()
 /** A Kibana value list for `list` entries ("is in list"): values inline, or a file of one value per line. */
 const valueListSchema = z.object({
@@ -193,7 +198,14 @@ export function parseExceptionToml(text: string, file: string): ParsedExceptions
       })
       entries.push({ type: 'match_any', field: 'source.ip', operator: 'included', value: allow.source_subnets })
     }
-    for (const e of allow.entries ?? []) entries.push(e as ExceptionEntry)
+    for (const e of allow.entries ?? []) {
+      if ('case_insensitive' in e) {
+        const { case_insensitive: isCaseInsensitive, ...rest } = e
+        entries.push({ ...rest, ...(isCaseInsensitive ? { isCaseInsensitive: true } : {}) } as ExceptionEntry)
+      } else {
+        entries.push(e as ExceptionEntry)
+      }
+    }
     if (entries.length === 0) {
       errors.push({ code: 'exceptions', file, ...lineAt(line), field: `allow[${i}]`,
         message: 'an allowlist item needs at least one of users, domains, hosts, source_subnets, process_paths, entries' })

@@ -255,3 +255,20 @@ test('value lists declared in an allowlist resolve "is in list" entries of a Kib
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('allowlist raw entries: Kibana shapes, plus case_insensitive', () => {
+  const text = `[[allow]]
+name = "raw"
+entries = [
+  { field = "process.name", operator = "included", type = "match", value = "CMD.EXE", case_insensitive = true },
+  { field = "process.args", operator = "excluded", type = "wildcard", value = "*whoami*" },
+  { field = "file.Ext.code_signature", type = "nested", entries = [{ field = "trusted", operator = "included", type = "match", value = "false" }] },
+]
+`
+  const r = parseExceptionToml(text, 'raw.toml')
+  assert.ok(r.ok, JSON.stringify(r))
+  const c = compileExceptions(r.items)
+  assert.ok(c.ok)
+  assert.equal(c.value.match({ ...EV, process: { name: 'cmd.exe', args: ['cmd.exe', '/c', 'dir'] } })?.name, 'raw')
+  assert.equal(c.value.match(EV), null, 'args contain whoami: the excluded wildcard fails')
+})
