@@ -1,0 +1,36 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { parse } from '../eql/index.js'
+import { routeStages } from './route.js'
+
+// [query, expected routing of each stage: category / key field / folded values]
+const CASES: readonly (readonly [string, readonly string[]])[] = [
+  ['process where process.name : "CMD.exe"', ['process process.name=cmd.exe']],
+  ['process where process.name : ("cmd.exe", "pwsh.exe") and host.os.type == "windows"', ['process process.name=cmd.exe|pwsh.exe']],
+  ['process where process.name : "cmd*.exe"', ['process -']],
+  ['process where process.name like~ "cmd.exe"', ['process process.name=cmd.exe']],
+  ['process where process.name regex "cmd.exe"', ['process -']],
+  ['process where "cmd.exe" == process.name', ['process process.name=cmd.exe']],
+  ['process where process.name in ("a.exe", "b.exe")', ['process process.name=a.exe|b.exe']],
+  ['process where process.name not in ("a.exe")', ['process -']],
+  ['process where not process.name : "a.exe"', ['process -']],
+  ['process where process.name : "a.exe" or process.name : "b.exe"', ['process -']],
+  ['process where (process.name : "a.exe" and event.type == "start") and true', ['process process.name=a.exe']],
+  ['process where host.os.type == "linux" and event.action == "exec"', ['process event.action=exec']],
+  ['process where host.os.type == "linux"', ['process host.os.type=linux']],
+  ['process where event.code == 4688', ['process -']],
+  ['any where true', ['any -']],
+  ['sequence by host.id [network where destination.port == 5985] [process where process.parent.name : "winrshost.exe"] until [process where event.action == "end"]',
+    ['network -', 'process process.parent.name=winrshost.exe', 'process event.action=end']],
+  ['sample by host.id [file where file.extension : "exe"] [process where true]', ['file file.extension=exe', 'process -']],
+]
+
+for (const [query, expected] of CASES) {
+  test(`route: ${query}`, () => {
+    const parsed = parse(query)
+    assert.ok(parsed.ok, JSON.stringify(parsed))
+    const got = routeStages(parsed.value, 'event.category').map((s) =>
+      `${s.category ?? 'any'} ${s.valueKey ? `${s.valueKey.field}=${s.valueKey.values.join('|')}` : '-'}`)
+    assert.deepEqual(got, expected)
+  })
+}
