@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { compileDateFormat, dateValueMs } from './date.js'
+import { compileDateFormat, dateValueMs, formatJavaDateTime } from './date.js'
 
 const ms = (iso: string): number => Date.parse(iso)
 
@@ -37,6 +37,12 @@ describe('date parsing', () => {
     assert.equal(dateValueMs('2022-12-17', compileDateFormat('dd-MM-yyyy')), null)
     assert.equal(dateValueMs('1671235200', compileDateFormat('epoch_second')), 1671235200000)
     assert.equal(dateValueMs("2022-12-17T08'", compileDateFormat("yyyy-MM-dd'T'HH''")), ms('2022-12-17T08:00:00.000Z'))
+  })
+
+  it('renders dates like java.time', () => {
+    assert.equal(formatJavaDateTime(ms('2017-08-30T20:47:33.120Z')), '2017-08-30T20:47:33.120Z')
+    assert.equal(formatJavaDateTime(ms('2017-08-30T20:47:33.000Z')), '2017-08-30T20:47:33Z')
+    assert.equal(formatJavaDateTime(ms('2017-08-30T20:47:00.000Z')), '2017-08-30T20:47Z')
   })
 
   it('numbers are epoch millis', () => {

@@ -41,6 +41,17 @@ export function formatIsoMs(ms: number): string {
   return new Date(ms).toISOString()
 }
 
+/**
+ * A date as Elasticsearch scripts render it (java.time ZonedDateTime in UTC): seconds and the
+ * fraction are left out when zero, e.g. `2017-08-30T20:47:33.120Z`, `2017-08-30T20:47:33Z`.
+ */
+export function formatJavaDateTime(ms: number): string {
+  const iso = new Date(ms).toISOString() // yyyy-MM-ddTHH:mm:ss.SSSZ
+  if (iso.endsWith(':00.000Z')) return `${iso.slice(0, -8)}Z`
+  if (iso.endsWith('.000Z')) return `${iso.slice(0, -5)}Z`
+  return iso
+}
+
 function namedParser(name: string): DateParser {
   switch (name) {
     case 'epoch_millis': return parseEpoch(1)

@@ -5,6 +5,7 @@ import type { Span } from './ast.js'
 import type { Eval, Scalar, Value } from './value.js'
 import type { EqlErrorCode } from './errors.js'
 import type { FieldType } from './fieldtypes.js'
+import { formatJavaDateTime } from './date.js'
 
 export type Sort = 'string' | 'int' | 'float' | 'number' | 'boolean' | 'ip' | 'date' | 'version' | 'null' | 'any'
 
@@ -65,6 +66,8 @@ export function scalarToString(x: Scalar, sort: Sort): string | null {
   if (x === null) return null
   if (typeof x === 'string') return x
   if (typeof x === 'boolean') return x ? 'true' : 'false'
+  // date fields hold epoch millis; as text Elasticsearch shows the date itself
+  if (sort === 'date') return Number.isFinite(x) ? formatJavaDateTime(x) : null
   return formatNumber(x, sort === 'float')
 }
 
