@@ -272,3 +272,18 @@ entries = [
   assert.equal(c.value.match({ ...EV, process: { name: 'cmd.exe', args: ['cmd.exe', '/c', 'dir'] } })?.name, 'raw')
   assert.equal(c.value.match(EV), null, 'args contain whoami: the excluded wildcard fails')
 })
+
+test('CIDR and ranges agree with integer arithmetic on random IPv4 addresses', async () => {
+  const fc = (await import('fast-check')).default
+  const { parseIpRange } = await import('./exceptions.js')
+  const ip = (n: number): string => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.')
+  fc.assert(fc.property(fc.nat(0xffffffff), fc.nat(0xffffffff), fc.integer({ min: 0, max: 32 }), (net, addr, bits) => {
+    const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0
+    const base = (net & mask) >>> 0
+    const inCidr = parseIpRange(`${ip(base)}/${bits}`)?.(ip(addr))
+    const lo = Math.min(net, addr), hi = Math.max(net, addr)
+    const inRange = parseIpRange(`${ip(lo)}-${ip(hi)}`)?.(ip(addr))
+    return inCidr === (((addr & mask) >>> 0) === base) && inRange === true
+      && parseIpRange(`${ip(lo)}-${ip(hi)}`)?.(ip(hi === 0xffffffff ? lo : hi + 1)) === (hi === 0xffffffff)
+  }), { numRuns: 2000 })
+})

@@ -28,3 +28,21 @@ for (const [pattern, ci, value, expected] of CASES) {
     assert.equal(compileWildcard(pattern, ci)(value), expected)
   })
 }
+
+import fc from 'fast-check'
+
+/** Reference: the same pattern as a regex (safe here: the test strings are short). */
+function reference(pattern: string, value: string, ci: boolean): boolean {
+  const source = pattern.split('').map((ch) => (ch === '*' ? '[\\s\\S]*' : ch === '?' ? '[\\s\\S]' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')
+  return new RegExp(`^${source}$`, ci ? 'i' : '').test(value)
+}
+
+test('wildcard agrees with a regex reference on random patterns', () => {
+  const alphabet = fc.constantFrom('a', 'b', 'A', '.', '\\', '*', '?')
+  const text = fc.constantFrom('a', 'b', 'A', '.', '\\')
+  fc.assert(fc.property(fc.array(alphabet, { maxLength: 8 }), fc.array(text, { maxLength: 12 }), fc.boolean(), (p, v, ci) => {
+    const pattern = p.join('')
+    const value = v.join('')
+    return compileWildcard(pattern, ci)(value) === reference(pattern, value, ci)
+  }), { numRuns: 3000 })
+})
