@@ -198,15 +198,13 @@ function sourceFields(event: EcsEvent): { fields: { [k: string]: unknown }; orig
   const fields = Object.fromEntries(entries) as { [k: string]: unknown }
   const nested = Object.hasOwn(event, 'event') ? event['event'] : undefined
   const dotted = entries.filter(([k]) => k.startsWith('event.'))
-  let originalEvent: { [k: string]: unknown } | undefined
-  if (nested !== null && typeof nested === 'object' && !Array.isArray(nested)) {
-    originalEvent = { ...(nested as object) }
-    for (const [k, v] of dotted) originalEvent = { ...originalEvent, ...Object.fromEntries([[k.slice(6), v]]) }
+  const fromDotted = Object.fromEntries(dotted.map(([k, v]) => [k.slice('event.'.length), v]))
+  if (isObject(nested)) {
+    const originalEvent = { ...nested, ...fromDotted }
     const rest = Object.fromEntries(Object.entries(fields).filter(([k]) => k !== 'event.kind'))
-    return { fields: { ...rest, event: { ...(nested as object), kind: 'signal' } }, originalEvent }
+    return { fields: { ...rest, event: { ...nested, kind: 'signal' } }, originalEvent }
   }
-  if (dotted.length > 0) originalEvent = Object.fromEntries(dotted.map(([k, v]) => [k.slice(6), v]))
-  return { fields: { ...fields, 'event.kind': 'signal' }, ...(originalEvent ? { originalEvent } : {}) }
+  return { fields: { ...fields, 'event.kind': 'signal' }, ...(dotted.length > 0 ? { originalEvent: fromDotted } : {}) }
 }
 
 function ancestorOf(member: AlertMember): AlertAncestor {
