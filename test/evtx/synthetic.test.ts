@@ -39,6 +39,7 @@ const DATA_VALUES: [string, ReturnType<typeof v.str>, unknown][] = [
   ['UInt16Array', v.u16Array([1, 2, 3]), [1, 2, 3]],
   ['BoolArray', v.boolArray([1, 0]), [true, false]],
   ['Empty', v.str(''), null],
+  ['EmptyArray', v.strArray([]), null],
   ['Null', v.null(), null],
 ]
 

@@ -103,7 +103,8 @@ function addElement(target: Obj, el: ElementNode, values: readonly Value[], repe
     if (typeof n === 'string') v = n
     else if (n.kind === 'subst') {
       const sv = values[n.index]
-      if (sv === undefined || sv === null) continue
+      // An empty array renders one empty element (libyal), i.e. no content.
+      if (sv === undefined || sv === null || (Array.isArray(sv) && sv.length === 0)) continue
       if (isFragment(sv)) {
         children ??= attrs === null ? {} : { '#attributes': attrs }
         addContent(children, sv.nodes, [], repeats)
