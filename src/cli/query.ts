@@ -1,6 +1,6 @@
 // `vigil query '<EQL>' <files…>`: run one EQL query over files and print the results in Elasticsearch's order.
 import { readFileSync } from 'node:fs'
-import { parse, compile, renderError, buildPrefilter, type Query, type Expr, defaultFieldTypes, parseMappingText, mergeFieldTypes, mergeIndexMappings, type CompiledQuery, type FieldTypes } from '../eql/index.js'
+import { parse, tryCompile, renderError, buildPrefilter, type Query, type Expr, defaultFieldTypes, parseMappingText, mergeFieldTypes, mergeIndexMappings, type CompiledQuery, type FieldTypes } from '../eql/index.js'
 import { runQuery, type EventRecord, type QueryResult } from '../detect/index.js'
 import type { InputFormat } from '../ingest/types.js'
 import { readEvents, ecsLinePrefilter } from './events.js'
@@ -58,7 +58,7 @@ function prepareQuery(text: string, opts: QueryOptions): PreparedQuery {
   const parsed = parse(text)
   if (!parsed.ok) throw new UsageError(parsed.errors.map((e) => renderError(text, e)).join('\n'))
   const fieldTypes = opts.mapping?.length ? loadMappingFiles(opts.mapping) : defaultFieldTypes()
-  return { compiled: compileParsed(parsed.value, fieldTypes, opts), prefilter: queryPrefilter(parsed.value, fieldTypes) }
+  return { compiled: compileParsed(text, parsed.value, fieldTypes, opts), prefilter: queryPrefilter(parsed.value, fieldTypes) }
 }
 
 /**
@@ -84,17 +84,16 @@ function queryPrefilter(q: Query, types: FieldTypes): ((line: string) => boolean
   return pf && ecsLinePrefilter(pf)
 }
 
-function compileParsed(query: Query, fieldTypes: FieldTypes, opts: QueryOptions): CompiledQuery {
-  try {
-    return compile(query, {
-      fieldTypes,
-      timestampField: opts.timestampField,
-      tiebreakerField: opts.tiebreaker,
-      eventCategoryField: opts.eventCategoryField,
-    })
-  } catch (e) {
-    throw new UsageError((e as Error).message)
-  }
+function compileParsed(text: string, query: Query, fieldTypes: FieldTypes, opts: QueryOptions): CompiledQuery {
+  const compiled = tryCompile(query, {
+    fieldTypes,
+    timestampField: opts.timestampField,
+    tiebreakerField: opts.tiebreaker,
+    eventCategoryField: opts.eventCategoryField,
+    source: text,
+  })
+  if (!compiled.ok) throw new UsageError(compiled.errors.map((e) => renderError(text, e)).join('\n'))
+  return compiled.value
 }
 
 /**
