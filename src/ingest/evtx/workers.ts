@@ -1,6 +1,6 @@
 // Parallel chunk decoding: chunks are independent (names and templates are chunk-relative), so worker threads
 // decode them while the calling thread reads ahead. Results are yielded strictly in chunk order; at most
-// 2 × pool size chunks are in flight per file, so memory stays bounded. A pool can be created once and shared
+// 8 × pool size chunks (deep enough to hide thread wake-up latency on a busy machine) are in flight per file, so memory stays bounded. A pool can be created once and shared
 // by many readEvtx calls (worker start-up, especially under tsx, costs far more than a small file).
 
 import { Worker } from 'node:worker_threads'
@@ -106,7 +106,7 @@ export function createEvtxWorkerPool(size: number): EvtxWorkerPool {
 /** Decodes a file's chunks on the pool, yielding each chunk's notes and records in file order. */
 export async function* decodeChunksInWorkers(jobs: AsyncIterable<ChunkJob>, pool: EvtxWorkerPool, file: string, checksums: boolean): AsyncGenerator<RawRecord[]> {
   const queue: { notes: readonly RawRecord[]; done: Promise<RawRecord[]> }[] = []
-  const maxInFlight = pool.size * 2
+  const maxInFlight = pool.size * 8
   for await (const job of jobs) {
     const done = pool.decode(file, job.offset, job.bytes, checksums)
     done.catch(() => undefined) // observed when this chunk's turn comes
