@@ -57,9 +57,12 @@ export function generateSysmonJsonl(n: number, seed: number): string[] {
   const guid = (): string => `${hexs(8)}-${hexs(4)}-${hexs(4)}-${hexs(4)}-${hexs(12)}`
   const start = Date.UTC(2024, 2, 4, 8, 0, 0)
   const lines: string[] = []
+  let computer = ''
+  let run = 0
   for (let i = 0; i < n; i++) {
     const t = new Date(start + i * 3).toISOString()
-    const computer = `WS-${String(Math.floor(rnd() * 5000)).padStart(5, '0')}.corp.example.com`
+    // Records come in runs per computer, as in EVTX files and WEF batches (1–64 records), over 5000 computers.
+    if (run-- <= 0) { computer = `WS-${String(Math.floor(rnd() * 5000)).padStart(5, '0')}.corp.example.com`; run = Math.floor(rnd() * 64) }
     const [image, cmd] = pick(IMAGES)
     const pid = 1000 + Math.floor(rnd() * 60000)
     const r = rnd()

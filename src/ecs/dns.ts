@@ -71,14 +71,17 @@ const TWO_LABEL_SUFFIXES = new Set([
 ])
 
 /** dns.question.{registered_domain, subdomain, top_level_domain} for a query name. */
-export function splitDomain(name: string): { registered_domain?: string; subdomain?: string; top_level_domain?: string } {
-  const labels = name.replace(/\.$/, '').split('.')
-  if (labels.length < 2 || labels.some((l) => l === '')) return {}
-  const last2 = labels.slice(-2).join('.')
-  const tldLabels = labels.length >= 3 && TWO_LABEL_SUFFIXES.has(last2.toLowerCase()) ? 2 : 1
-  if (labels.length <= tldLabels) return {}
-  const top = labels.slice(-tldLabels).join('.')
-  const registered = labels.slice(-(tldLabels + 1)).join('.')
-  const sub = labels.slice(0, -(tldLabels + 1)).join('.')
-  return sub === '' ? { registered_domain: registered, top_level_domain: top } : { registered_domain: registered, subdomain: sub, top_level_domain: top }
+export function splitDomain(query: string): { registered_domain?: string; subdomain?: string; top_level_domain?: string } {
+  const name = query.endsWith('.') ? query.slice(0, -1) : query
+  const last = name.lastIndexOf('.')
+  if (last <= 0 || last === name.length - 1 || name.includes('..') || name.startsWith('.')) return {}
+  let tldStart = last + 1
+  const prev = name.lastIndexOf('.', last - 1)
+  // `a.co.uk`: a two-label public suffix needs a third label to have a registered domain.
+  if (prev > 0 && TWO_LABEL_SUFFIXES.has(name.slice(prev + 1).toLowerCase())) tldStart = prev + 1
+  if (tldStart === 0) return {}
+  const regStart = name.lastIndexOf('.', tldStart - 2) + 1
+  const top_level_domain = name.slice(tldStart)
+  const registered_domain = name.slice(regStart)
+  return regStart === 0 ? { registered_domain, top_level_domain } : { registered_domain, subdomain: name.slice(0, regStart - 1), top_level_domain }
 }

@@ -22,11 +22,22 @@ export function eventData(src: Obj, skip?: ReadonlySet<string>): EventData {
 
 /** The value as Windows renders it; `undefined` when missing, empty, `-` or the zero GUID. */
 export function str(ed: EventData, name: string): string | undefined {
-  const v = ed.src[name]
+  return val(ed.src[name])
+}
+
+/** `str` for a value already read (hot paths read fixed names directly: `val(src.Image)`). */
+export function val(v: unknown): string | undefined {
   if (typeof v === 'string') return isAbsent(v) ? undefined : v
   if (v === undefined || v === null) return undefined
   const s = renderValue(v)
   return s === undefined || isAbsent(s) ? undefined : s
+}
+
+/** `int` for a value already read. */
+export function num(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined
+  const s = val(v)
+  return s === undefined ? undefined : parseIntText(s)
 }
 
 /** `str` and mark the name moved (Elastic's `rename`). */
@@ -38,11 +49,7 @@ export function take(ed: EventData, name: string): string | undefined {
 
 /** An integer from a JSON number, decimal text or `0x…` hex text. */
 export function int(ed: EventData, name: string): number | undefined {
-  const v = ed.src[name]
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined
-  const s = str(ed, name)
-  if (s === undefined) return undefined
-  return parseIntText(s)
+  return num(ed.src[name])
 }
 
 export function drop(ed: EventData, name: string): void {

@@ -85,6 +85,7 @@ function fromEvtxJson(event: Obj): Recognized {
   const { data, list } = readEventData(event.EventData)
   const userData = event.UserData === undefined ? undefined : readUserData(event.UserData)
   const rendering = event.RenderingInfo
+  const execution = sys.Execution
   const record: WindowsRecord = {
     format: 'evtx-json',
     provider: providerName ?? '',
@@ -99,8 +100,8 @@ function fromEvtxJson(event: Obj): Recognized {
     computer: text(sys.Computer),
     timeCreated: text(attr(sys.TimeCreated, 'SystemTime')),
     recordId: text(sys.EventRecordID),
-    processId: toInt(attr(sys.Execution, 'ProcessID')),
-    threadId: toInt(attr(sys.Execution, 'ThreadID')),
+    processId: toInt(attr(execution, 'ProcessID')),
+    threadId: toInt(attr(execution, 'ThreadID')),
     userSid: text(attr(sys.Security, 'UserID')),
     activityId: text(attr(sys.Correlation, 'ActivityID')),
     eventData: data,

@@ -2,7 +2,7 @@
 // ingest pipeline field by field (reference §2–§4). Deliberate differences are listed in README.md.
 import { splitArgvW } from './argv.js'
 import { type Draft } from './base.js'
-import { drop, int, put, str, type EventData } from './eventdata.js'
+import { drop, num, put, val, type EventData } from './eventdata.js'
 import { DNS_STATUS, parseQueryResults, splitDomain } from './dns.js'
 import { canonicalIp } from './ip.js'
 import type { Obj } from './obj.js'
@@ -77,6 +77,8 @@ function pushUnique(list: string[], v: string): void {
 /** Maps a Sysmon event; returns false when the event id is outside Elastic's table (left unmapped). */
 export function mapSysmon(d: Draft): boolean {
   const { out, event, data, rec } = d
+  // Fixed EventData names are read straight off the parsed object (named loads V8 can cache per site).
+  const src = data.src
   const code = rec.eventId
   const cat = SYSMON[code]
   if (cat === undefined) return false
@@ -88,7 +90,7 @@ export function mapSysmon(d: Draft): boolean {
   event.dataset = 'windows.sysmon_operational'
   out.data_stream = DATA_STREAM
   if (d.created !== undefined) event.created = d.created
-  const utc = str(data, 'UtcTime')
+  const utc = val(src.UtcTime)
   if (utc !== undefined) {
     const ts = toIsoMs(utc)
     if (ts !== undefined) out['@timestamp'] = ts
@@ -99,18 +101,18 @@ export function mapSysmon(d: Draft): boolean {
   let relatedHosts: string[] | undefined
 
   if (code === '255') {
-    const id = str(data, 'ID')
+    const id = val(src.ID)
     if (id !== undefined) { out.error = { code: id }; drop(data, 'ID') }
   }
-  const ruleName = str(data, 'RuleName')
+  const ruleName = val(src.RuleName)
   if (ruleName !== undefined) out.rule = { name: ruleName }
   if (code === '25') {
-    const type = str(data, 'Type')
+    const type = val(src.Type)
     if (type !== undefined) { out.message = type; drop(data, 'Type') }
   }
 
   // Hashes: `SHA1=…,MD5=…,IMPHASH=…`, keys and values lower-cased, all-zero values dropped.
-  const hashText = str(data, 'Hashes') ?? str(data, 'Hash')
+  const hashText = val(src.Hashes) ?? val(src.Hash)
   let hashes: Obj | undefined
   if (hashText !== undefined) {
     for (const pair of hashText.toLowerCase().split(',')) {
@@ -128,28 +130,28 @@ export function mapSysmon(d: Draft): boolean {
   let proc: Obj | undefined
   let parent: Obj | undefined
   let pe: Obj | undefined
-  const entity = str(data, 'ProcessGuid') ?? str(data, 'SourceProcessGuid') ?? str(data, 'SourceProcessGUID')
+  const entity = val(src.ProcessGuid) ?? val(src.SourceProcessGuid) ?? val(src.SourceProcessGUID)
   if (entity !== undefined) (proc ??= {}).entity_id = entity
-  const pid = int(data, 'ProcessId') ?? int(data, 'SourceProcessId')
+  const pid = num(src.ProcessId) ?? num(src.SourceProcessId)
   if (pid !== undefined) (proc ??= {}).pid = pid
-  const tid = int(data, 'SourceThreadId')
+  const tid = num(src.SourceThreadId)
   if (tid !== undefined) (proc ??= {}).thread = { id: tid }
-  const exe = str(data, 'Image') ?? str(data, 'SourceImage') ?? str(data, 'Destination')
+  const exe = val(src.Image) ?? val(src.SourceImage) ?? val(src.Destination)
   if (exe !== undefined) (proc ??= {}).executable = exe
   // Command lines, working directory and parent exist in process creation (1) only; skipping the
   // look-ups elsewhere changes nothing (the fields are absent) and saves time on every other event.
   const isCreate = code === '1'
-  const cmd = isCreate ? str(data, 'CommandLine') : undefined
+  const cmd = isCreate ? val(src.CommandLine) : undefined
   if (cmd !== undefined) (proc ??= {}).command_line = cmd
-  const cwd = isCreate ? str(data, 'CurrentDirectory') : undefined
+  const cwd = isCreate ? val(src.CurrentDirectory) : undefined
   if (cwd !== undefined) (proc ??= {}).working_directory = cwd
-  const pEntity = isCreate ? str(data, 'ParentProcessGuid') : undefined
+  const pEntity = isCreate ? val(src.ParentProcessGuid) : undefined
   if (pEntity !== undefined) (parent ??= {}).entity_id = pEntity
-  const ppid = isCreate ? int(data, 'ParentProcessId') : undefined
+  const ppid = isCreate ? num(src.ParentProcessId) : undefined
   if (ppid !== undefined) (parent ??= {}).pid = ppid
-  const pExe = isCreate ? str(data, 'ParentImage') : undefined
+  const pExe = isCreate ? val(src.ParentImage) : undefined
   if (pExe !== undefined) (parent ??= {}).executable = pExe
-  const pCmd = isCreate ? str(data, 'ParentCommandLine') : undefined
+  const pCmd = isCreate ? val(src.ParentCommandLine) : undefined
   if (pCmd !== undefined) (parent ??= {}).command_line = pCmd
   if (hashes !== undefined && PROCESS_HASH_EVENTS.has(code)) {
     if (hashes.imphash !== undefined) { (pe ??= {}).imphash = hashes.imphash; delete hashes.imphash }
@@ -187,13 +189,13 @@ export function mapSysmon(d: Draft): boolean {
     if (hashes.imphash !== undefined) { file.pe = { imphash: hashes.imphash }; delete hashes.imphash }
     file.hash = hashes
   }
-  const path = hasFile ? str(data, 'TargetFilename') ?? str(data, 'Device') ?? str(data, 'ImageLoaded') : undefined
-  const pipe = hasFile ? str(data, 'PipeName') : undefined
+  const path = hasFile ? val(src.TargetFilename) ?? val(src.Device) ?? val(src.ImageLoaded) : undefined
+  const pipe = hasFile ? val(src.PipeName) : undefined
   if (pipe !== undefined) (file ??= {}).name = pipe
   if (path !== undefined) (file ??= {}).path = path
-  const signature = hasFile ? str(data, 'Signature') : undefined
-  const status = hasFile ? str(data, 'SignatureStatus') : undefined
-  const signed = hasFile ? toBool(data.src.Signed) : undefined
+  const signature = hasFile ? val(src.Signature) : undefined
+  const status = hasFile ? val(src.SignatureStatus) : undefined
+  const signed = hasFile ? toBool(src.Signed) : undefined
   if (signature !== undefined || status !== undefined || signed !== undefined) {
     const cs: Obj = {}
     if (signature !== undefined) cs.subject_name = signature
@@ -221,27 +223,27 @@ export function mapSysmon(d: Draft): boolean {
   // network.*, source.*, destination.*, dns.* (network connection 3 and DNS query 22)
   let network: Obj | undefined
   const isNet = code === '3'
-  const transport = isNet ? str(data, 'Protocol') : undefined
+  const transport = isNet ? val(src.Protocol) : undefined
   if (transport !== undefined) (network ??= {}).transport = transport
   if (code === '22') (network ??= {}).protocol = 'dns'
   else if (isNet) {
-    const portName = str(data, 'DestinationPortName') ?? str(data, 'SourcePortName')
+    const portName = val(src.DestinationPortName) ?? val(src.SourcePortName)
     if (portName !== undefined) (network ??= {}).protocol = portName
   }
-  const source = isNet ? endpoint(data, 'SourceIp', 'SourceHostname', 'SourcePort') : undefined
-  const destination = isNet ? endpoint(data, 'DestinationIp', 'DestinationHostname', 'DestinationPort') : undefined
+  const source = isNet ? endpoint(src.SourceIp, src.SourceHostname, src.SourcePort) : undefined
+  const destination = isNet ? endpoint(src.DestinationIp, src.DestinationHostname, src.DestinationPort) : undefined
   if (source !== undefined) out.source = source
   if (destination !== undefined) out.destination = destination
   // Elastic compares `Initiated == "true"` exactly; we accept any case and JSON booleans (reference §4).
-  const initiated = isNet ? toBool(data.src.Initiated) : undefined
+  const initiated = isNet ? toBool(src.Initiated) : undefined
   if (initiated !== undefined) (network ??= {}).direction = initiated ? 'egress' : 'ingress'
-  const v6 = isNet ? toBool(data.src.SourceIsIpv6) : undefined
+  const v6 = isNet ? toBool(src.SourceIsIpv6) : undefined
   if (v6 !== undefined) (network ??= {}).type = v6 ? 'ipv6' : 'ipv4'
   if (network !== undefined) out.network = network
 
   if (code === '22') {
-    const query = str(data, 'QueryName')
-    const results = str(data, 'QueryResults')
+    const query = val(src.QueryName)
+    const results = val(src.QueryResults)
     if (query !== undefined || results !== undefined) {
       const dns: Obj = {}
       if (query !== undefined) dns.question = questionOf(query)
@@ -260,7 +262,7 @@ export function mapSysmon(d: Draft): boolean {
   // user.*: user.id is the Sysmon service's SID from System/Security (Elastic copies winlog.user.identifier).
   let user: Obj | undefined
   if (rec.userSid !== undefined) user = { id: rec.userSid }
-  const account = str(data, 'User')
+  const account = val(src.User)
   if (account !== undefined) {
     const slash = account.indexOf('\\')
     if (slash >= 0 && account.indexOf('\\', slash + 1) < 0) {
@@ -275,9 +277,9 @@ export function mapSysmon(d: Draft): boolean {
   if (user !== undefined) out.user = user
 
   // sysmon.* (dns status, file flags)
-  const qs = code === '22' ? str(data, 'QueryStatus') : undefined
-  const archived = hasFile ? toBool(data.src.Archived) : undefined
-  const isExe = hasFile ? toBool(data.src.IsExecutable) : undefined
+  const qs = code === '22' ? val(src.QueryStatus) : undefined
+  const archived = hasFile ? toBool(src.Archived) : undefined
+  const isExe = hasFile ? toBool(src.IsExecutable) : undefined
   if (qs !== undefined || archived !== undefined || isExe !== undefined) {
     const sysmon: Obj = {}
     if (qs !== undefined) sysmon.dns = { status: DNS_STATUS[qs] ?? qs }
@@ -302,10 +304,10 @@ export function mapSysmon(d: Draft): boolean {
   }
 
   if (code === '12' || code === '13' || code === '14') {
-    const target = str(data, 'TargetObject')
-    if (target !== undefined) out.registry = registry(target, str(data, 'Details'))
+    const target = val(src.TargetObject)
+    if (target !== undefined) out.registry = registry(target, val(src.Details))
   }
-  const targetGuid = str(data, 'TargetProcessGuid')
+  const targetGuid = val(src.TargetProcessGuid)
   if (targetGuid !== undefined) put(data, 'TargetProcessGUID', targetGuid)
   return true
 }
@@ -319,17 +321,18 @@ function isZeros(s: string): boolean {
 
 /** PE metadata: `OriginalFileName` is moved, Company/Description/FileVersion/Product are copied (stay in event_data). */
 function peFields(data: EventData, pe: Obj | undefined, withOriginal: boolean): Obj | undefined {
+  const src = data.src
   if (withOriginal) {
-    const ofn = str(data, 'OriginalFileName')
+    const ofn = val(src.OriginalFileName)
     if (ofn !== undefined) (pe ??= {}).original_file_name = ofn
   }
-  const company = str(data, 'Company')
+  const company = val(src.Company)
   if (company !== undefined) (pe ??= {}).company = company
-  const description = str(data, 'Description')
+  const description = val(src.Description)
   if (description !== undefined) (pe ??= {}).description = description
-  const version = str(data, 'FileVersion')
+  const version = val(src.FileVersion)
   if (version !== undefined) (pe ??= {}).file_version = version
-  const product = str(data, 'Product')
+  const product = val(src.Product)
   if (product !== undefined) (pe ??= {}).product = product
   return pe
 }
@@ -343,11 +346,11 @@ function questionOf(name: string): Obj {
   return q
 }
 
-/** source.* or destination.* from Sysmon's `<Prefix>Ip`, `<Prefix>Hostname`, `<Prefix>Port`. */
-function endpoint(data: EventData, ipKey: string, hostKey: string, portKey: string): Obj | undefined {
-  const ipText = str(data, ipKey)
-  const domain = str(data, hostKey)
-  const port = int(data, portKey)
+/** source.* or destination.* from Sysmon's `<Side>Ip`, `<Side>Hostname`, `<Side>Port` values. */
+function endpoint(ipValue: unknown, hostValue: unknown, portValue: unknown): Obj | undefined {
+  const ipText = val(ipValue)
+  const domain = val(hostValue)
+  const port = num(portValue)
   if (ipText === undefined && domain === undefined && port === undefined) return undefined
   const e: Obj = {}
   if (ipText !== undefined) {
@@ -365,20 +368,22 @@ const DWORD = /^DWORD \((0x[0-9A-F]{8})\)$/i
 /** registry.* from TargetObject and Details, as Elastic's painless script builds it. */
 function registry(path: string, details: string | undefined): Obj {
   const reg: Obj = { path }
-  const tokens = path.split('\\')
-  const hive = HIVES[tokens[0]!]
+  // Elastic splits on `\` and re-joins tokens 1..n: the same as the text after the first `\`.
+  const first = path.indexOf('\\')
+  const hive = HIVES[first < 0 ? path : path.slice(0, first)]
   if (hive !== undefined) {
     reg.hive = hive
-    if (tokens.length > 1) reg.key = tokens.slice(1).join('\\')
+    if (first >= 0) reg.key = path.slice(first + 1)
   }
-  reg.value = tokens[tokens.length - 1]
+  reg.value = path.slice(path.lastIndexOf('\\') + 1)
   if (details !== undefined) {
-    let m = QWORD.exec(details)
-    if (m !== null) {
+    const c = details.charCodeAt(0) | 32
+    let m: RegExpExecArray | null
+    if (c === 113 /* q */ && (m = QWORD.exec(details)) !== null) {
       // Elastic combines the halves as (high << 8) + low; kept for identical output.
       const value = (BigInt(parseInt(m[2]!.slice(2), 16)) << 8n) + BigInt(parseInt(m[3]!.slice(2), 16))
       reg.data = { strings: [value.toString()], type: 'SZ_QWORD' }
-    } else if ((m = DWORD.exec(details)) !== null) {
+    } else if (c === 100 /* d */ && (m = DWORD.exec(details)) !== null) {
       reg.data = { strings: [String(parseInt(m[1]!.slice(2), 16))], type: 'SZ_DWORD' }
     } else if (details === 'Binary Data') {
       reg.data = { strings: [details], type: 'REG_BINARY' }

@@ -9,11 +9,11 @@ export function toIsoMs(text: string): string | undefined {
   // SystemTime `2024-03-04T10:15:02.1234567Z`. Anything else takes the validating regex.
   const n = text.length
   if (n >= 23 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && text.charCodeAt(13) === 58 &&
-      text.charCodeAt(16) === 58 && text.charCodeAt(19) === 46 && isDigits(text, 20, 23) && isDigits(text, 0, 4) &&
-      isDigits(text, 5, 7) && isDigits(text, 8, 10) && isDigits(text, 11, 13) && isDigits(text, 14, 16) && isDigits(text, 17, 19)) {
+      text.charCodeAt(16) === 58 && text.charCodeAt(19) === 46 && fixedDigits(text)) {
     const sep = text.charCodeAt(10)
     const tail = n === 23 || (text.charCodeAt(n - 1) === 90 && n <= 30 && isDigits(text, 23, n - 1))
     if ((sep === 84 || sep === 32) && tail && validClock(text)) {
+      if (sep === 84) return n === 24 ? text : text.slice(0, 23) + 'Z' // already ISO: no rebuild
       return `${text.slice(0, 10)}T${text.slice(11, 23)}Z`
     }
   }
@@ -52,4 +52,14 @@ const two = (s: string, i: number): number => (s.charCodeAt(i) - 48) * 10 + s.ch
 function validClock(s: string): boolean {
   const mo = two(s, 5), d = two(s, 8)
   return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && two(s, 11) <= 23 && two(s, 14) <= 59 && two(s, 17) <= 60
+}
+
+// Digits at every position of `YYYY-MM-DD?HH:MM:SS.sss` except the separators (4, 7, 10, 13, 16, 19).
+function fixedDigits(s: string): boolean {
+  for (let i = 0; i < 23; i++) {
+    if (i === 4 || i === 7 || i === 10 || i === 13 || i === 16 || i === 19) continue
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
 }
