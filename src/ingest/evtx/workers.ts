@@ -1,7 +1,8 @@
 // Parallel chunk decoding: chunks are independent (names and templates are chunk-relative), so worker threads
 // decode them while the calling thread reads ahead. Results are yielded strictly in chunk order; at most
-// 8 × pool size chunks (deep enough to hide thread wake-up latency on a busy machine) are in flight per file, so memory stays bounded. A pool can be created once and shared
-// by many readEvtx calls (worker start-up, especially under tsx, costs far more than a small file).
+// 8 × pool size chunks are in flight per file (deep enough to hide thread wake-up latency on a busy machine),
+// so memory stays bounded. A pool can be created once and shared by many readEvtx calls (worker start-up,
+// especially under tsx, costs far more than a small file).
 
 import { Worker } from 'node:worker_threads'
 import type { RawRecord } from '../types.js'
