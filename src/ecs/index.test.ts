@@ -235,3 +235,15 @@ test('never throws: arbitrary JSON and arbitrary values inside Windows shapes', 
     JSON.stringify(r.event)
   }), { numRuns: 3000 })
 })
+
+test('Chainsaw variants: dotted keys and hunt hits (document.data), and System without the Event wrapper', () => {
+  const dotted = normalize({ 'Event.System.Provider.#attributes.Name': 'Microsoft-Windows-Sysmon', 'Event.System.EventID': 1,
+    'Event.System.Computer': 'WS01', 'Event.EventData.Image': 'C:\\Windows\\System32\\cmd.exe', 'Event.EventData.__proto__': 'x' })
+  assert.equal(dotted.status, 'mapped')
+  assert.equal(get(dotted.event, 'process.name'), 'cmd.exe')
+  assert.equal(({} as Obj).x, undefined)
+  const hit = normalize({ group: 'Sigma', kind: 'individual', document: { kind: 'evtx', path: 'a.evtx', data: sysmon(1, { Image: 'C:\\a\\b.exe' }) } })
+  assert.equal(get(hit.event, 'process.name'), 'b.exe')
+  const bare = normalize(sysmon(1, { Image: 'C:\\a\\c.exe' }).Event)
+  assert.equal(get(bare.event, 'process.name'), 'c.exe')
+})

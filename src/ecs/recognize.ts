@@ -75,41 +75,62 @@ function text(v: unknown): string | undefined {
 function fromEvtxJson(event: Obj): Recognized {
   const sys = event.System as Obj
   const provider = sys.Provider
-  const providerName = text(attr(provider, 'Name')) ?? text(attr(provider, 'EventSourceName')) ?? (typeof provider === 'string' ? provider : undefined)
+  // evtx_dump puts XML attributes under `#attributes`; xmltodict-style `@Name` keys take the slower path.
+  const pa = attrsOf(provider)
+  const providerName = str(pa !== undefined ? pa.Name : attr(provider, 'Name')) ??
+    str(pa !== undefined ? pa.EventSourceName : attr(provider, 'EventSourceName')) ?? (typeof provider === 'string' ? provider : undefined)
   const idRaw = sys.EventID
   const id = toInt(isObject(idRaw) ? own(idRaw, '#text') : idRaw)
   if (id === undefined) return { kind: 'invalid', reason: 'System/EventID missing or not a number' }
-  const channel = text(sys.Channel)
+  const channel = str(sys.Channel)
   if (providerName === undefined && channel === undefined) return { kind: 'invalid', reason: 'System/Provider and System/Channel both missing' }
 
   const { data, list } = readEventData(event.EventData)
   const userData = event.UserData === undefined ? undefined : readUserData(event.UserData)
   const rendering = event.RenderingInfo
   const execution = sys.Execution
+  const ea = attrsOf(execution)
   const record: WindowsRecord = {
     format: 'evtx-json',
     provider: providerName ?? '',
-    providerGuid: text(attr(provider, 'Guid')),
+    providerGuid: str(pa !== undefined ? pa.Guid : attr(provider, 'Guid')),
     eventId: String(id),
     version: toInt(sys.Version),
     level: toInt(sys.Level),
     task: toInt(sys.Task),
     opcode: toInt(sys.Opcode),
-    keywords: text(sys.Keywords),
+    keywords: str(sys.Keywords),
     channel,
-    computer: text(sys.Computer),
-    timeCreated: text(attr(sys.TimeCreated, 'SystemTime')),
-    recordId: text(sys.EventRecordID),
-    processId: toInt(attr(execution, 'ProcessID')),
-    threadId: toInt(attr(execution, 'ThreadID')),
-    userSid: text(attr(sys.Security, 'UserID')),
-    activityId: text(attr(sys.Correlation, 'ActivityID')),
+    computer: str(sys.Computer),
+    timeCreated: str(attrOf(sys.TimeCreated, 'SystemTime')),
+    recordId: str(sys.EventRecordID),
+    processId: toInt(ea !== undefined ? ea.ProcessID : attr(execution, 'ProcessID')),
+    threadId: toInt(ea !== undefined ? ea.ThreadID : attr(execution, 'ThreadID')),
+    userSid: str(attrOf(sys.Security, 'UserID')),
+    activityId: sys.Correlation == null ? undefined : str(attrOf(sys.Correlation, 'ActivityID')),
     eventData: data,
     eventDataList: list,
     userData,
     message: isObject(rendering) ? text(own(rendering, 'Message')) : undefined,
   }
   return { kind: 'windows', record }
+}
+
+function attrsOf(el: unknown): Obj | undefined {
+  if (typeof el !== 'object' || el === null) return undefined
+  const a = (el as Obj)['#attributes']
+  return typeof a === 'object' && a !== null ? (a as Obj) : undefined
+}
+
+function attrOf(el: unknown, name: string): unknown {
+  const a = attrsOf(el)
+  return a !== undefined ? a[name] : attr(el, name)
+}
+
+/** A non-empty rendered value (strings pass through without a copy). */
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v.length > 0 ? v : undefined
+  return v === undefined || v === null ? undefined : text(v)
 }
 
 /** EventData read in place when it is a name → value object (evtx_dump); `<Data>` lists are indexed first. */
