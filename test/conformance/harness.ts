@@ -239,3 +239,70 @@ export function checkEntry(entry: Entry, actualIds: readonly number[], actualJoi
   }
   return { ok: true }
 }
+
+// ---- Endgame suite (informational) ----
+// endgameinc/eql's test_queries.toml is written in Endgame syntax and semantics. ES's test_queries.toml
+// is its translation and is the authority; this cross-check runs the Endgame entries that apply in
+// Endgame's case-sensitive mode after a purely lexical translation (`=` → `==`, '…' and ?"…" strings →
+// ES strings) and reports where the expectations differ. Differences are documented, not asserted.
+
+export interface EndgameEntry {
+  readonly index: number
+  readonly query: string
+  readonly translated: string
+  readonly expected: readonly number[]
+}
+
+/** Entries of the Endgame suite that apply in case-sensitive mode, with their ES-syntax translation. */
+export function loadEndgameEntries(dir: string = conformanceDir()): EndgameEntry[] {
+  const doc = parseToml(readFileSync(join(dir, 'endgame/test_queries.toml'), 'utf8')) as { queries?: unknown }
+  const out: EndgameEntry[] = []
+  const queries = Array.isArray(doc.queries) ? doc.queries : []
+  queries.forEach((raw: unknown, index: number) => {
+    const q = raw as Record<string, unknown>
+    if (typeof q.query !== 'string' || !Array.isArray(q.expected_event_ids)) return
+    const appliesSensitive = q.case_sensitive === true || (q.case_sensitive === undefined && q.case_insensitive === undefined)
+    if (!appliesSensitive) return
+    out.push({ index: index + 1, query: q.query.trim(), translated: translateEndgameSyntax(q.query.trim()), expected: numbers(q.expected_event_ids) })
+  })
+  return out
+}
+
+/** Lexical Endgame → ES rewrite: `=` → `==`, '…' → "…", ?"…" / ?'…' (raw) → """…""". */
+export function translateEndgameSyntax(text: string): string {
+  let out = ''
+  let i = 0
+  while (i < text.length) {
+    const c = text[i]
+    const isRaw = c === '?' && (text[i + 1] === '"' || text[i + 1] === "'")
+    if (c === '"' || c === "'" || isRaw) {
+      const quote = isRaw ? text[i + 1] : c
+      let j = isRaw ? i + 2 : i + 1
+      let body = ''
+      while (j < text.length && text[j] !== quote) {
+        if (text[j] === '\\' && !isRaw) { body += text[j] + (text[j + 1] ?? ''); j += 2; continue }
+        body += text[j++]
+      }
+      if (isRaw) out += `"""${body}"""`
+      else if (quote === "'") out += `"${body.replace(/\\'/g, "'").replace(/(^|[^\\])"/g, '$1\\"')}"`
+      else out += `"${body}"`
+      i = j + 1
+      continue
+    }
+    if (c === '=' && !'=!<>'.includes(text[i - 1] ?? '') && text[i + 1] !== '=') { out += '=='; i++; continue }
+    out += c
+    i++
+  }
+  return out
+}
+
+export type EndgameOutcome = 'agree' | 'differ' | 'not-es'
+
+/** Runs one translated Endgame entry over the endgame-140 data (the ES main suite's dataset). */
+export function runEndgameEntry(entry: EndgameEntry, dataset: Dataset): { outcome: EndgameOutcome; detail: string } {
+  const q = compileEntry({ suite: 'endgame', name: `#${entry.index}`, query: entry.translated, expected: [entry.expected], joinKeys: [] }, dataset)
+  if (typeof q === 'string') return { outcome: 'not-es', detail: q }
+  const ids = resultIds(runQuery(q, datasetRecords(q, dataset)), dataset.idField)
+  const same = ids.length === entry.expected.length && ids.every((x, k) => x === entry.expected[k])
+  return same ? { outcome: 'agree', detail: '' } : { outcome: 'differ', detail: `ES engine ${JSON.stringify(ids)}, Endgame expected ${JSON.stringify(entry.expected)}` }
+}
