@@ -1,7 +1,7 @@
 // Every entry of every Elasticsearch EQL spec suite must pass: no known-failures list.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { loadSuites, runEntry, checkEntry, lenientToml } from './harness.js'
+import { loadSuites, runEntry, checkEntry, lenientToml, loadEndgameEntries, runEndgameEntry, translateEndgameSyntax } from './harness.js'
 
 const suites = loadSuites()
 
@@ -32,4 +32,20 @@ test('conformance harness: checkEntry accepts any alternative and compares join 
   assert.equal(checkEntry(entry, [1, 3], ['a']).ok, false)
   assert.equal(checkEntry(entry, [1, 2], ['b']).ok, false)
   assert.deepEqual(checkEntry({ ...entry, joinKeys: [] }, [1, 2], ['anything']), { ok: true })
+})
+
+test('conformance: Endgame entries differ from ES only where Endgame `==` treats `*` as a wildcard', () => {
+  const main = suites.find((s) => s.name === 'main')!
+  const entries = loadEndgameEntries()
+  let agree = 0
+  for (const entry of entries) {
+    const r = runEndgameEntry(entry, main.dataset)
+    if (r.outcome === 'agree') agree++
+    if (r.outcome === 'differ') assert.match(entry.translated, /==\s*"[^"]*\*/, `#${entry.index} differs: ${r.detail}`)
+  }
+  assert.ok(agree >= 100, `only ${agree} Endgame entries agree`)
+})
+
+test('conformance harness: Endgame syntax translation', () => {
+  assert.equal(translateEndgameSyntax(`process where a = 'x"y' and b <= 2 and c != 3 and d == ?"C:\\x"`), `process where a == "x\\"y" and b <= 2 and c != 3 and d == """C:\\x"""`)
 })
