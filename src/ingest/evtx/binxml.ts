@@ -49,8 +49,11 @@ export type Value = Decoded | FragmentValue
 
 const MAX_DEPTH = 64
 
+// Keys that must not be assigned blindly: the prototype's own names (`__proto__`, `constructor`, …) and ours.
+const SPECIAL_KEYS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), '#text', '#attributes'])
+
 function specialKey(k: string): boolean {
-  return k === '__proto__' || k === '#text' || k === '#attributes' || k in Object.prototype
+  return SPECIAL_KEYS.has(k)
 }
 
 /** The key an element gets in its parent, when known at compile time. */
