@@ -36,17 +36,3 @@ export function copyOwn(o: Obj): Obj {
   for (const k of Object.keys(o)) setOwn(out, k, o[k])
   return out
 }
-
-/** The child object at `key`, created when absent; never an input-shared object (copies it once). */
-export function child(o: Obj, key: string): Obj {
-  const v = o[key]
-  if (isObject(v)) return v
-  const c: Obj = {}
-  o[key] = c
-  return c
-}
-
-export function isEmptyObject(o: Obj): boolean {
-  for (const _ in o) return false
-  return true
-}
