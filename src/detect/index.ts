@@ -5,3 +5,5 @@ export { createRunner, restoreRunner, type Runner, type RunnerOptions, type Runn
 export { createReorderBuffer, DEFAULT_LATENESS_MS, DEFAULT_MAX_BUFFERED, type ReorderBuffer, type ReorderOptions, type ReorderStats } from './reorder.js'
 export { runQuery, sortRecords, type RunQueryOptions } from './run-query.js'
 export { compareOrdered, compareScalars } from './order.js'
+export { createStreamDetector, restoreStreamDetector, type StreamDetector, type StreamOptions, type StreamSnapshot } from './stream.js'
+export type { ReorderSnapshot } from './reorder.js'

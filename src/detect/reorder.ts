@@ -17,6 +17,7 @@
 import type { Scalar, Value } from '../eql/value.js'
 import type { EventRecord } from './types.js'
 import { compareOrdered, tiebreakerScalar, type OrderedRecord } from './order.js'
+import { createRecordReader, createRecordWriter, type RecordJson } from './snapshot-codec.js'
 
 export interface ReorderOptions {
   /** Allowed lateness in ms (default 5000). `Infinity` holds everything until end(): a full sort. */
@@ -29,6 +30,8 @@ export interface ReorderOptions {
   readonly onRelease: (rec: EventRecord) => void
   /** Called after releases with the new watermark (ms), so the runner can expire state by time. */
   readonly onWatermark?: (ms: number) => void
+  /** State from `snapshot()` to continue from. */
+  readonly restore?: ReorderSnapshot
 }
 
 export interface ReorderStats {
@@ -46,6 +49,19 @@ export interface ReorderBuffer {
   flush(): void
   readonly watermarkMs: number
   stats(): ReorderStats
+  /** Buffered events and watermark state as plain JSON (restore with `restore` in the options). */
+  snapshot(): ReorderSnapshot
+}
+
+export interface ReorderSnapshot {
+  readonly v: 1
+  readonly records: readonly RecordJson[]
+  readonly maxSeenMs: number | null
+  readonly announcedMs: number | null
+  /** Index into `records` of the last released event (kept for ordering late arrivals), or -1. */
+  readonly last: number
+  readonly lastTiebreaker: Scalar
+  readonly counters: Omit<ReorderStats, 'buffered'>
 }
 
 export const DEFAULT_LATENESS_MS = 5000
@@ -71,6 +87,23 @@ export function createReorderBuffer(opts: ReorderOptions): ReorderBuffer {
   let released = 0, late = 0, dropped = 0, forced = 0, untimed = 0
 
   const size = (): number => run.length - runHead + heap.length
+
+  if (opts.restore) {
+    const snap = opts.restore
+    if (snap.v !== 1) throw new Error(`unsupported reorder snapshot version ${String(snap.v)}`)
+    const reader = createRecordReader(snap.records)
+    const buffered: OrderedRecord[] = []
+    snap.records.forEach((_, i) => {
+      if (i === snap.last) return
+      const record = reader.rec(i)
+      buffered.push({ record, tiebreaker: tiebreakerOf ? tiebreakerScalar(tiebreakerOf(record)) : null })
+    })
+    run = buffered.sort(compareOrdered)
+    maxSeen = snap.maxSeenMs ?? -Infinity
+    announced = snap.announcedMs ?? -Infinity
+    lastReleased = snap.last >= 0 ? { record: reader.rec(snap.last), tiebreaker: snap.lastTiebreaker } : null
+    ;({ released, late, dropped, forced, untimed } = snap.counters)
+  }
 
   const peek = (): OrderedRecord | undefined => {
     const a = runHead < run.length ? run[runHead] : undefined
@@ -146,6 +179,18 @@ export function createReorderBuffer(opts: ReorderOptions): ReorderBuffer {
     },
     get watermarkMs() { return maxSeen - lateness },
     stats: () => ({ buffered: size(), released, late, dropped, forced, untimed }),
+    snapshot: () => {
+      const w = createRecordWriter()
+      const items = [...run.slice(runHead), ...heap]
+      for (const o of items) w.ref(o.record)
+      const last = lastReleased ? w.ref(lastReleased.record) : -1
+      const finite = (x: number): number | null => (Number.isFinite(x) ? x : null)
+      return {
+        v: 1, records: w.records, maxSeenMs: finite(maxSeen), announcedMs: finite(announced), last,
+        lastTiebreaker: lastReleased ? lastReleased.tiebreaker : null,
+        counters: { released, late, dropped, forced, untimed },
+      }
+    },
   }
 }
 
