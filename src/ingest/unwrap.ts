@@ -19,7 +19,9 @@ export function unwrapEnvelope(doc: Record<string, unknown>): unknown[] | undefi
   }
   const hits = Object.hasOwn(doc, 'hits') ? doc.hits : undefined
   if (hits !== undefined) {
-    if (isObject(hits) && Array.isArray(hits.hits) && (Object.hasOwn(doc, 'took') || Object.hasOwn(doc, 'timed_out') || Object.hasOwn(hits, 'total'))) {
+    // `?filter_path=hits.hits._source` leaves `{"hits":{"hits":[…]}}` alone: no event has only `hits`.
+    const isResponse = Object.hasOwn(doc, 'took') || Object.hasOwn(doc, 'timed_out') || (isObject(hits) && Object.hasOwn(hits, 'total')) || onlyKey(doc, 'hits')
+    if (isObject(hits) && Array.isArray(hits.hits) && isResponse) {
       return hits.hits.map((h: unknown) => (isObject(h) && isObject(h._source) ? h._source : h))
     }
     return undefined
@@ -31,6 +33,11 @@ export function unwrapEnvelope(doc: Record<string, unknown>): unknown[] | undefi
     if (!Object.hasOwn(doc, 'result') && !Object.hasOwn(doc, 'results') && (Object.hasOwn(doc, 'lastrow') || Object.hasOwn(doc, 'messages'))) return []
   }
   return undefined
+}
+
+function onlyKey(doc: Record<string, unknown>, key: string): boolean {
+  for (const k in doc) if (k !== key) return false
+  return true
 }
 
 /** Why `v` cannot be a document, or `undefined` when it is a JSON object. */
