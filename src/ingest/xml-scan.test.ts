@@ -156,3 +156,18 @@ for (const [label, xml, reason, at] of errors) {
     assert.equal(viaSaxes(xml), undefined, 'saxes rejects it too')
   })
 }
+
+test('xml-scan: many attributes stay linear, and a late duplicate is still found', () => {
+  const attrs = Array.from({ length: 50_000 }, (_, k) => ` a${k}="${k}"`).join('')
+  const ok = scanXml(`<e${attrs}/>`, toTree)
+  assert.equal(ok.ok && ok.value.attributes.length, 50_000)
+  const dup = scanXml(`<e${attrs} a7="x"/>`, toTree)
+  assert.equal(dup.ok, false)
+  if (!dup.ok) assert.match(dup.reason, /duplicate attribute a7/)
+})
+
+test('xml-scan: many text nodes and attributes in one document (linear scans)', () => {
+  const body = '<d a="1">x</d>'.repeat(100_000)
+  const r = scanXml(`<e>${body}</e>`, toTree)
+  assert.equal(r.ok && r.value.children.length, 100_000)
+})

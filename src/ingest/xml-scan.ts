@@ -102,6 +102,18 @@ function scan<T>(xml: string, convert: (element: XmlElement<T>) => T): ScanResul
   let root: { name: string; value: T } | undefined
   let i = skipMisc(xml, 0, 'before the root element')
   if (i >= n) throw new XmlError('no root element', i)
+  // Positions of the next `]]>` and `<`, searched again only once passed, so that checks made per
+  // text node and per attribute stay linear over the whole document.
+  let cdataEndAt = -2
+  let ltAt = -2
+  const nextCdataEnd = (from: number): number => {
+    if (cdataEndAt !== -1 && cdataEndAt < from) cdataEndAt = xml.indexOf(']]>', from)
+    return cdataEndAt
+  }
+  const nextLt = (from: number): number => {
+    if (ltAt !== -1 && ltAt < from) ltAt = xml.indexOf('<', from)
+    return ltAt
+  }
 
   const readName = (from: number): number => {
     if (from >= n || !isNameStart(xml.charCodeAt(from))) throw new XmlError('expected a name', from)
@@ -122,7 +134,7 @@ function scan<T>(xml: string, convert: (element: XmlElement<T>) => T): ScanResul
     if (c !== 60 /* < */) {
       const lt = xml.indexOf('<', i)
       const end = lt === -1 ? n : lt
-      const cdataEnd = xml.indexOf(']]>', i)
+      const cdataEnd = nextCdataEnd(i)
       if (cdataEnd !== -1 && cdataEnd < end) throw new XmlError(']]> in character data', cdataEnd)
       stack[stack.length - 1]!.text += decodeText(xml, i, end, false)
       i = end
@@ -164,6 +176,7 @@ function scan<T>(xml: string, convert: (element: XmlElement<T>) => T): ScanResul
     const nameEnd = readName(i + 1)
     const name = xml.slice(i + 1, nameEnd)
     const attributes: [string, string][] = []
+    let seen: Set<string> | undefined // duplicate check stays linear for elements with many attributes
     let j = nameEnd
     for (;;) {
       const before = j
@@ -194,9 +207,13 @@ function scan<T>(xml: string, convert: (element: XmlElement<T>) => T): ScanResul
       if (quote !== 34 && quote !== 39) throw new XmlError(`expected a quoted value for attribute ${attrName}`, j)
       const valueEnd = xml.indexOf(quote === 34 ? '"' : "'", j + 1)
       if (valueEnd === -1) throw new XmlError(`unclosed value of attribute ${attrName}`, j)
-      const lt = xml.indexOf('<', j + 1)
+      const lt = nextLt(j + 1)
       if (lt !== -1 && lt < valueEnd) throw new XmlError(`< in the value of attribute ${attrName}`, lt)
-      if (attributes.some(([k]) => k === attrName)) throw new XmlError(`duplicate attribute ${attrName}`, attrStart)
+      if (attributes.length >= 8 && seen === undefined) seen = new Set(attributes.map(([k]) => k))
+      if (seen !== undefined ? seen.has(attrName) : attributes.some(([k]) => k === attrName)) {
+        throw new XmlError(`duplicate attribute ${attrName}`, attrStart)
+      }
+      seen?.add(attrName)
       attributes.push([attrName, decodeText(xml, j + 1, valueEnd, true)])
       j = valueEnd + 1
     }
