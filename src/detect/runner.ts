@@ -75,7 +75,9 @@ function build(q: CompiledQuery, opts: RunnerOptions, snap: RunnerSnapshot | und
   let ended = snap?.ended ?? false
   const pipeline = createPipeline(q.pipes, opts.size, (r) => { results++; opts.onResult(r) },
     snap && reader ? { snap: snap.pipeline, reader } : undefined)
-  const emit = (r: QueryResult): void => { pipeline.push(r) }
+  // Cached so the per-event path does not ask the pipeline: set once no further result can pass.
+  let isFull = pipeline.isDone
+  const emit = (r: QueryResult): void => { if (!pipeline.push(r)) isFull = true }
 
   let engine: Engine
   switch (q.kind) {
@@ -94,17 +96,17 @@ function build(q: CompiledQuery, opts: RunnerOptions, snap: RunnerSnapshot | und
 
   return {
     push: (rec) => {
-      if (ended || pipeline.isDone) { ignored++; return }
+      if (ended || isFull) { ignored++; return }
       engine.push(rec)
     },
-    advanceTo: (ms) => { if (!ended && !pipeline.isDone) engine.advanceTo(ms) },
+    advanceTo: (ms) => { if (!ended && !isFull) engine.advanceTo(ms) },
     end: () => {
       if (ended) return
-      if (!pipeline.isDone) engine.end()
+      if (!isFull) engine.end()
       pipeline.end()
       ended = true
     },
-    get isDone() { return ended || pipeline.isDone },
+    get isDone() { return ended || isFull },
     stats: () => ({ ...engine.stats(), results, ignored }),
     snapshot: () => {
       const w = createRecordWriter()

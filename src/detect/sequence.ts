@@ -269,9 +269,11 @@ export function createSequenceEngine(
       if (i === firstPos) for (const key of keys) start(kept, ts, key)
       else for (const key of keys) advance(kept, ts, i, key)
     }
-    for (const i of leadingStages) if (stages[i].match(ev)) markMissing(i, ts, keyFns[i](ev))
-    for (const i of middleStages) if (stages[i].match(ev)) markMissing(i, ts, keyFns[i](ev))
-    for (const i of trailingStages) if (stages[i].match(ev)) markMissing(i, ts, keyFns[i](ev))
+    if (hasMissing) {
+      for (const i of leadingStages) if (stages[i].match(ev)) markMissing(i, ts, keyFns[i](ev))
+      for (const i of middleStages) if (stages[i].match(ev)) markMissing(i, ts, keyFns[i](ev))
+      for (const i of trailingStages) if (stages[i].match(ev)) markMissing(i, ts, keyFns[i](ev))
+    }
     // `until` (ES): a partial is rejected when an until event lies at or after its last member and
     // before the next candidate, so every pending partial of the key is dead from now on. The event
     // itself may already have completed a sequence above: the completing event wins.
