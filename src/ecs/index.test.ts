@@ -247,3 +247,19 @@ test('Chainsaw variants: dotted keys and hunt hits (document.data), and System w
   const bare = normalize(sysmon(1, { Image: 'C:\\a\\c.exe' }).Event)
   assert.equal(get(bare.event, 'process.name'), 'c.exe')
 })
+
+test('EvtxECmd JSON: EventData from the Payload string', () => {
+  const payload = JSON.stringify({ EventData: { Data: [
+    { '@Name': 'SubjectUserName', '#text': 'alice' }, { '@Name': 'NewProcessId', '#text': '0x1a2c' },
+    { '@Name': 'NewProcessName', '#text': 'C:\\Windows\\System32\\wbem\\WMIC.exe' }, { '@Name': 'TargetUserName' },
+    { '@Name': 'CommandLine', '#text': 'wmic /node:"127.0.0.1" process call create calc.exe' }] } })
+  const n = normalize({ PayloadData1: 'x', Computer: 'WS01.corp', Payload: payload, UserId: '', Channel: 'Security',
+    Provider: 'Microsoft-Windows-Security-Auditing', EventId: 4688, EventRecordId: '12345', ProcessId: 4, ThreadId: 108, Level: 'LogAlways',
+    Keywords: 'Audit success', TimeCreated: '2024-05-14T03:42:16.7831058+00:00', RecordNumber: '1' })
+  assert.equal(n.status, 'mapped')
+  assert.equal(get(n.event, 'process.pid'), 0x1a2c)
+  assert.deepEqual(get(n.event, 'process.args'), ['wmic', '/node:"127.0.0.1"', 'process', 'call', 'create', 'calc.exe'])
+  assert.equal(get(n.event, 'event.outcome'), 'success')
+  assert.equal(n.event['@timestamp'], '2024-05-14T03:42:16.783Z')
+  assert.equal(normalize({ EventId: 1, Payload: '{broken', Provider: 'x' }).status, 'invalid')
+})

@@ -40,6 +40,7 @@ export function recognize(raw: unknown): Recognized {
   if (isObject(event) && isObject(event.System)) return fromEvtxJson(event)
   if (isObject(doc.System)) return fromEvtxJson(doc)
   if (Object.hasOwn(doc, 'Event.System.EventID') || Object.hasOwn(doc, 'System.EventID')) return fromEvtxJson(unflatten(doc))
+  if (typeof doc.Payload === 'string' && Object.hasOwn(doc, 'EventId')) return fromEvtxECmd(doc)
   if (Object.hasOwn(doc, 'EventID') || Object.hasOwn(doc, 'EventCode') || Object.hasOwn(doc, 'EventId')) return fromFlat(doc)
   // Any other document with a timestamp is taken as ECS without categorization (generic rules may use it).
   if (Object.hasOwn(doc, '@timestamp')) return { kind: 'ecs', doc }
@@ -313,4 +314,42 @@ function splunkChannel(source: unknown): string | undefined {
   if (typeof source !== 'string') return undefined
   const i = source.indexOf(':')
   return i > 0 && /WinEventLog$/i.test(source.slice(0, i)) ? source.slice(i + 1) : undefined
+}
+
+// ---------------------------------------------------------------------------------------------
+// EvtxECmd (Eric Zimmerman) JSON lines: System fields flat, EventData/UserData in `Payload`, a JSON string.
+
+const EVTXECMD_KEYWORDS: Record<string, string> = { 'audit success': 'Audit Success', 'audit failure': 'Audit Failure' }
+
+function fromEvtxECmd(doc: Obj): Recognized {
+  const id = toInt(doc.EventId)
+  if (id === undefined) return { kind: 'invalid', reason: 'EventId missing or not a number' }
+  let payload: unknown
+  try {
+    payload = JSON.parse(doc.Payload as string)
+  } catch (e) {
+    return { kind: 'invalid', reason: `EvtxECmd Payload is not JSON: ${(e as Error).message}` }
+  }
+  const { data, list } = readEventData(isObject(payload) ? payload.EventData : undefined)
+  const kw = typeof doc.Keywords === 'string'
+    ? doc.Keywords.split(',').map((k) => EVTXECMD_KEYWORDS[k.trim().toLowerCase()]).filter((k): k is string => k !== undefined)
+    : []
+  const record: WindowsRecord = {
+    format: 'flat',
+    provider: text(doc.Provider) ?? '',
+    eventId: String(id),
+    level: text(doc.Level),
+    keywords: kw.length > 0 ? kw : undefined,
+    channel: text(doc.Channel),
+    computer: text(doc.Computer),
+    timeCreated: text(doc.TimeCreated),
+    recordId: text(doc.EventRecordId),
+    processId: toInt(doc.ProcessId),
+    threadId: toInt(doc.ThreadId),
+    userSid: text(doc.UserId),
+    eventData: data,
+    eventDataList: list,
+    userData: isObject(payload) && payload.UserData !== undefined ? readUserData(payload.UserData) : undefined,
+  }
+  return { kind: 'windows', record }
 }
