@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { parseChunk } from '../../src/ingest/evtx/index.js'
+import { chunkBuilder, v, type SubstValue } from './builder.js'
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'third_party', 'omerbenamram-evtx')
 const SEEDS: [string, number][] = [
@@ -61,8 +62,40 @@ function mutate(base: Buffer, rnd: () => number): Buffer {
   return out
 }
 
+/** A synthetic seed with every value type, arrays, nested BinXml, refs, CDATA and PIs (rarer in real logs). */
+function richChunk(): Buffer {
+  const values: SubstValue[] = [
+    v.str('s'), v.ansi('a'), v.i8(-1), v.u8(1), v.i16(-2), v.u16(2), v.i32(-3), v.u32(3), v.i64(-4n), v.u64(4n),
+    v.f32(1.5), v.f64(2.5), v.bool(1), v.bin('00ff'), v.guid('{00000000-0000-0000-0000-000000000001}'),
+    v.sizeT(5n, 8), v.filetime('2020-01-01T00:00:00Z'), v.systemtime(2020, 1, 1, 0, 0, 0, 0), v.sid('S-1-5-18'),
+    v.hex32(6), v.hex64(7n), v.strArray(['x', 'y']), v.u16Array([1, 2]), v.boolArray([0, 1]),
+    v.binxml((n) => { n.open('Inner', { attrs: true, dependency: false }); n.attr('A', false); n.text('1'); n.closeStart(); n.cdata('c'); n.end(); n.eof() }),
+  ]
+  const b = chunkBuilder()
+  let tpl = -1
+  for (let r = 1; r <= 40; r++) {
+    b.record(r, (w) => {
+      w.fragmentHeader()
+      const body = (t: typeof w): void => {
+        t.open('Event'); t.closeStart(); t.open('EventData'); t.closeStart()
+        values.forEach((val, i) => { t.open('Data', { attrs: true }); t.attr('Name', false); t.text(`V${i}`); t.closeStart(); t.subst(i, val.type, i % 2 === 0); t.end() })
+        t.open('Misc'); t.closeStart(); t.charRef(0x41); t.entityRef('amp'); t.pi('p', 'd'); t.end()
+        t.end(); t.end()
+      }
+      tpl = w.instance(tpl < 0 ? body : tpl, values)
+      w.eof()
+    })
+  }
+  return b.finish()
+}
+
 describe('EVTX chunk fuzz', () => {
-  const seeds = SEEDS.map(([f, i]) => readFileSync(join(DIR, f)).subarray(4096 + i * 65536, 4096 + (i + 1) * 65536))
+  const seeds = [...SEEDS.map(([f, i]) => readFileSync(join(DIR, f)).subarray(4096 + i * 65536, 4096 + (i + 1) * 65536)), richChunk()]
+  it('the synthetic seed decodes cleanly before mutation', () => {
+    const out = parseChunk(seeds[seeds.length - 1]!, { file: 'rich.evtx', offset: 0 })
+    assert.equal(out.length, 40)
+    assert.ok(out.every((r) => r.kind === 'record'))
+  })
 
   it(`${ITERATIONS} mutated chunks decode or yield positioned malformed records`, () => {
     const rnd = prng(0x5eed)
