@@ -5,6 +5,7 @@ import { isObject, own, ownPath, setOwn, type Obj } from './obj.js'
 import { isAbsent, renderValue, toInt } from './values.js'
 import type { WindowsRecord } from './types.js'
 import { eventData, type EventData } from './eventdata.js'
+import { parseEventXml } from '../ingest/xml.js'
 
 export type Recognized =
   | { readonly kind: 'ecs'; readonly doc: Obj }
@@ -41,6 +42,15 @@ export function recognize(raw: unknown): Recognized {
   if (isObject(doc.System)) return fromEvtxJson(doc)
   if (Object.hasOwn(doc, 'Event.System.EventID') || Object.hasOwn(doc, 'System.EventID')) return fromEvtxJson(unflatten(doc))
   if (typeof doc.Payload === 'string' && Object.hasOwn(doc, 'EventId')) return fromEvtxECmd(doc)
+  // Splunk XmlWinEventLog rows carry the event itself in `_raw`: authoritative over the extracted fields.
+  const rawXml = doc._raw
+  if (typeof rawXml === 'string' && rawXml.startsWith('<Event')) {
+    const parsed = parseEventXml(rawXml)
+    if (parsed.ok && isObject(parsed.event)) {
+      const ev = isObject(parsed.event.Event) ? parsed.event.Event : parsed.event
+      if (isObject(ev.System)) return fromEvtxJson(ev)
+    }
+  }
   if (Object.hasOwn(doc, 'EventID') || Object.hasOwn(doc, 'EventCode') || Object.hasOwn(doc, 'EventId')) return fromFlat(doc)
   // Any other document with a timestamp is taken as ECS without categorization (generic rules may use it).
   if (Object.hasOwn(doc, '@timestamp')) return { kind: 'ecs', doc }
