@@ -127,11 +127,14 @@ export function compositeId(values: readonly Scalar[]): string {
   return id
 }
 
+/** What a KeyMap needs of a key: a JoinKey, or any state object that carries its key's id. */
+export interface KeyRef { readonly id: string; readonly isPlain: boolean }
+
 /** A Map keyed by JoinKey: plain keys (one string component) and typed ids in separate maps. */
 export interface KeyMap<T> {
-  get(key: JoinKey): T | undefined
-  set(key: JoinKey, value: T): void
-  delete(key: JoinKey): void
+  get(key: KeyRef): T | undefined
+  set(key: KeyRef, value: T): void
+  delete(key: KeyRef): void
   values(): IterableIterator<T>
   readonly size: number
 }

@@ -35,12 +35,21 @@ interface MissingMarks {
   readonly lastLeadingTs: number
 }
 
-/** Per join key: one slot per stage (slot i holds the partial waiting for stage i). */
+/**
+ * Per join key: one slot per stage (slot i holds the partial waiting for stage i). It carries its key's
+ * id itself (it is its own KeyMap key) and, except for a plain string key (the id is the value), the
+ * key's values — a million pending keys cost no JoinKey objects.
+ */
 interface KeyState {
-  readonly key: JoinKey
+  readonly id: string
+  readonly isPlain: boolean
+  readonly values: readonly Scalar[] | null
   readonly slots: (PartialSequence | undefined)[]
   pending: number
 }
+
+const keyValues = (ks: KeyState): readonly Scalar[] => ks.values ?? [ks.id]
+const keyOfState = (ks: KeyState): JoinKey => ({ values: keyValues(ks), id: ks.id, isPlain: ks.isPlain })
 
 /** Latest leading missing-stage event of a key, and the latest one at an earlier timestamp. */
 interface LeadingMark { readonly key: JoinKey; latest: number; previous: number }
@@ -122,8 +131,8 @@ export function createSequenceEngine(
   const stateOf = (key: JoinKey): KeyState => {
     let ks = keyStates.get(key)
     if (ks === undefined) {
-      ks = { key, slots: new Array(n).fill(undefined), pending: 0 }
-      keyStates.set(key, ks)
+      ks = { id: key.id, isPlain: key.isPlain, values: key.isPlain ? null : key.values, slots: new Array(n).fill(undefined), pending: 0 }
+      keyStates.set(ks, ks)
     }
     return ks
   }
@@ -142,14 +151,14 @@ export function createSequenceEngine(
     ks.slots[stage] = undefined
     ks.pending--
     pending--
-    if (ks.pending === 0) keyStates.delete(ks.key)
+    if (ks.pending === 0) keyStates.delete(ks)
   }
 
   // A key's state leaves the map only when its last slot empties, so slot identity is enough.
   const isAlive = (p: PartialSequence): boolean => p.ks.slots[p.waitStage] === p
 
   const complete = (p: PartialSequence): void => {
-    const result = { kind: 'sequence' as const, joinKeys: p.ks.key.values, members: p.members }
+    const result = { kind: 'sequence' as const, joinKeys: keyValues(p.ks), members: p.members }
     const m = p.missing
     if (m === null) { emit(result); return }
     if (m.isDoomed) return
@@ -164,7 +173,7 @@ export function createSequenceEngine(
     const deadline = hasLeading
       ? (Number.isNaN(m.lastLeadingTs) ? -Infinity : m.lastLeadingTs + maxspan)
       : p.firstTs + maxspan
-    trailing.enqueue(p.ks.key, result, p.lastTs, deadline)
+    trailing.enqueue(keyOfState(p.ks), result, p.lastTs, deadline)
   }
 
   const lastLeadingBefore = (key: JoinKey, ts: number): number => {
@@ -181,7 +190,7 @@ export function createSequenceEngine(
       : null
     stats.partials++
     if (firstPos === lastPos) {
-      complete({ ks: { key, slots: [], pending: 0 }, members, firstTs: ts, lastTs: ts, waitStage: firstPos, missing })
+      complete({ ks: { id: key.id, isPlain: key.isPlain, values: key.values, slots: [], pending: 0 }, members, firstTs: ts, lastTs: ts, waitStage: firstPos, missing })
       return
     }
     const p: PartialSequence = { ks: stateOf(key), members, firstTs: ts, lastTs: ts, waitStage: firstPos, missing }
@@ -324,7 +333,7 @@ export function createSequenceEngine(
           if (p === undefined) continue
           const m = p.missing
           partials.push({
-            k: ks.key.values, w: p.waitStage, m: p.members.map((x) => (x === null ? -1 : w.ref(x))), f: p.firstTs, l: p.lastTs,
+            k: keyValues(ks), w: p.waitStage, m: p.members.map((x) => (x === null ? -1 : w.ref(x))), f: p.firstTs, l: p.lastTs,
             g: m ? nanToNull(m.gapHitTs) : null, d: m ? m.isDoomed : false, L: m ? nanToNull(m.lastLeadingTs) : null,
           })
         }
