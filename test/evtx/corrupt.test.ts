@@ -149,6 +149,23 @@ describe('dirty and corrupt EVTX files', () => {
     assert.ok(bad.some((m) => m.offset === 4096 + sigs[3]! && m.reason.startsWith('bad record size 2147483647')))
   })
 
+  it('recovers records after a zeroed block and after a record whose size cannot be trusted', async () => {
+    const ids = (rs: RawRecord[]): number[] => rs.flatMap((r) => (r.kind === 'record' ? [(r.raw as { Event: { System: { EventRecordID: number } } }).Event.System.EventRecordID] : []))
+    const zeroed = smallChunk(1, 5)
+    const sigs: number[] = []
+    for (let p = 512; p < 65536 - 4; p += 8) if (zeroed.readUInt32LE(p) === 0x2a2a) sigs.push(p)
+    zeroed.fill(0, sigs[1]!, sigs[3]!) // records 2 and 3 wiped
+    const a = await all(write('zeroed.evtx', Buffer.concat([fileHeader(1), zeroed])))
+    assert.deepEqual(ids(a), [1, 4, 5])
+    assert.ok(malformed(a).some((m) => m.offset === 4096 + sigs[1]! && m.reason === `${sigs[3]! - sigs[1]!} zero bytes inside the records; resuming at the next record`))
+
+    const oversized = smallChunk(1, 5)
+    oversized.writeUInt32LE(sigs[4]! - sigs[1]! + 8, sigs[1]! + 4) // record 2 claims to run into record 5
+    const b = await all(write('oversized.evtx', Buffer.concat([fileHeader(1), oversized])))
+    assert.deepEqual(ids(b), [1, 2, 3, 4, 5])
+    assert.ok(malformed(b).some((m) => m.offset === 4096 + sigs[1]! && m.reason.startsWith('record 2: size copy mismatch')))
+  })
+
   it('decodes the same records with worker threads, in file order', async () => {
     for (const f of ['system.evtx', 'sample_with_a_bad_chunk_magic.evtx']) {
       const one = await all(join(DIR, f))

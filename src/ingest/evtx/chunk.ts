@@ -77,31 +77,55 @@ export function parseChunk(chunk: Uint8Array, opts: ChunkOptions): RawRecord[] {
     if (stored !== computed) malformed(`chunk records CRC32 mismatch (stored ${hex(stored)}, computed ${hex(computed)}); decoding anyway`, 52)
   }
 
+  // The next plausible record at or after `from`: signature, sane size, matching size copy. The copy check
+  // keeps a `**\0\0` inside some record's data from passing for a record.
+  const findRecord = (from: number): number => {
+    for (let at = buf.indexOf(RECORD_SIGNATURE, from); at >= 0 && at + RECORD_HEADER_SIZE <= end; at = buf.indexOf(RECORD_SIGNATURE, at + 1)) {
+      const size = buf.readUInt32LE(at + 4)
+      if (size >= RECORD_HEADER_SIZE + 4 && at + size <= len && buf.readUInt32LE(at + size - 4) === size) return at
+    }
+    return -1
+  }
+
   const decoder = createChunkDecoder(buf, len)
   let pos = CHUNK_HEADER_SIZE
   while (pos + RECORD_HEADER_SIZE <= end) {
     const sig = buf.readUInt32LE(pos)
-    if (sig === 0 && isAllZero(buf, pos, Math.min(end, pos + 64))) break // zero padding after the last record
+    if (sig === 0 && isAllZero(buf, pos, Math.min(end, pos + 64))) {
+      // Zero padding after the last record — or, in a damaged chunk, a zeroed block with records after it.
+      const next = findRecord(pos + 64)
+      if (next < 0) break
+      malformed(`${next - pos} zero bytes inside the records; resuming at the next record`, pos)
+      pos = next
+      continue
+    }
     let problem: string | undefined
     const size = buf.readUInt32LE(pos + 4)
     if (sig !== 0x00002a2a) problem = `bad record signature ${hex(sig)}`
     else if (size < RECORD_HEADER_SIZE + 4 || pos + size > len) problem = `bad record size ${size}`
     if (problem !== undefined) {
-      const next = buf.indexOf(RECORD_SIGNATURE, pos + 1)
-      const resume = next < 0 || next + RECORD_HEADER_SIZE > end ? end : next
-      malformed(`${problem}; skipped ${resume - pos} bytes to the next record signature`, pos)
+      const next = findRecord(pos + 1)
+      const resume = next < 0 ? end : next
+      malformed(`${problem}; skipped ${resume - pos} bytes to the next record`, pos)
       pos = resume
       continue
     }
     const recordId = buf.readBigUInt64LE(pos + 8)
-    if (buf.readUInt32LE(pos + size - 4) !== size) malformed(`record ${recordId}: size copy mismatch (size ${size}); decoding anyway`, pos)
+    const sizeOk = buf.readUInt32LE(pos + size - 4) === size
+    if (!sizeOk) malformed(`record ${recordId}: size copy mismatch (size ${size}); decoding anyway`, pos)
     try {
       const raw = renderRecord(decoder.record(pos + RECORD_HEADER_SIZE, pos + size - 4))
       out.push({ kind: 'record', format: 'evtx', raw, source: { file, offset: base + pos } })
     } catch (e) {
       malformed(`record ${recordId}: ${describe(e, base)}`, pos)
     }
-    pos += size
+    if (sizeOk) pos += size
+    else {
+      // The size cannot be trusted (often a record caught mid-write): resume at the next plausible record.
+      const next = findRecord(pos + RECORD_HEADER_SIZE)
+      if (next < 0) break
+      pos = next
+    }
   }
   return out
 }
