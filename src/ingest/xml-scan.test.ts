@@ -108,13 +108,15 @@ test('xml-scan: every well-formed document reads exactly as saxes reads it', () 
   )
 })
 
-test('xml-scan: a document broken by deleting one character is never read more leniently than saxes reads it', () => {
+test('xml-scan: a document broken by deleting or inserting one character is never read more leniently than saxes reads it', () => {
+  const insert = fc.option(fc.constantFrom('<', '>', '&', '"', "'", '=', '/', '-', ']', '!', '?', ';', ' ', 'a'), { nil: undefined })
   fc.assert(
-    fc.property(tree, fc.integer({ min: 0, max: 3 }), fc.nat(), (g, style, cut) => {
-      // Delete a code point, not half of a surrogate pair: input text comes from UTF-8 decoding, which
+    fc.property(tree, fc.integer({ min: 0, max: 3 }), fc.nat(), insert, (g, style, cut, inserted) => {
+      // Edit code points, not halves of surrogate pairs: input text comes from UTF-8 decoding, which
       // never yields lone surrogates (the scanner does not check raw characters against XML's Char range).
       const points = Array.from(serialise(g, style))
-      points.splice(cut % points.length, 1)
+      if (inserted === undefined) points.splice(cut % points.length, 1)
+      else points.splice(cut % (points.length + 1), 0, inserted)
       const xml = points.join('')
       if (hasControlReference(xml)) return // the deliberate difference described above
       const mine = viaScan(xml)
@@ -141,9 +143,12 @@ const errors: [string, string, RegExp, number][] = [
   ['no whitespace between attributes', '<a x="1"y="2"/>', /whitespace before an attribute/, 8],
   ['text after the root', '<a/>x', /text after the root/, 4],
   ['second root element', '<a/><b/>', /content after the root/, 4],
+  ['closing tag first', '</a><a></a>', /closing tag <\/a> without an open element/, 0],
   ['bad name', '<1a/>', /expected a name/, 1],
   ['unclosed CDATA', '<a><![CDATA[x</a>', /unclosed CDATA/, 3],
   ['unclosed comment', '<a><!-- x</a>', /unclosed comment/, 3],
+  ['-- inside a comment', '<a><!-- x -- y --></a>', /-- inside a comment/, 10],
+  ['comment ending in --->', '<a><!-- x ---></a>', /-- inside a comment/, 10],
 ]
 for (const [label, xml, reason, at] of errors) {
   test(`xml-scan errors: ${label}`, () => {
@@ -170,4 +175,15 @@ test('xml-scan: many text nodes and attributes in one document (linear scans)', 
   const body = '<d a="1">x</d>'.repeat(100_000)
   const r = scanXml(`<e>${body}</e>`, toTree)
   assert.equal(r.ok && r.value.children.length, 100_000)
+})
+
+test('xml-scan: arbitrary input never throws, it is read or rejected with a position inside it', () => {
+  const unit = fc.constantFrom('<', '>', '/', '!', '?', '-', '[', ']', 'CDATA', '&', ';', '#', 'x', '"', "'", '=', ' ', '\n', 'a', 'Event', 'é')
+  fc.assert(
+    fc.property(fc.string({ unit, maxLength: 40 }), (xml) => {
+      const r = scanXml(xml, toTree)
+      if (!r.ok) assert.equal(r.at >= 0 && r.at <= xml.length, true, `${r.at} ${xml}`)
+    }),
+    { numRuns: 2000 },
+  )
 })

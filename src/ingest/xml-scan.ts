@@ -147,7 +147,8 @@ function scan<T>(xml: string, convert: (element: XmlElement<T>) => T): ScanResul
       let j = nameEnd
       while (j < n && isSpace(xml.charCodeAt(j))) j++
       if (xml.charCodeAt(j) !== 62 /* > */) throw new XmlError(`expected > to close </${name}`, j)
-      const element = stack.pop()!
+      const element = stack.pop()
+      if (element === undefined) throw new XmlError(`closing tag </${name}> without an open element`, i)
       if (element.name !== name) throw new XmlError(`mismatched closing tag </${name}> for <${element.name}>`, i)
       close(element)
       i = j + 1
@@ -155,9 +156,7 @@ function scan<T>(xml: string, convert: (element: XmlElement<T>) => T): ScanResul
     }
     if (next === 33 /* ! */) {
       if (xml.startsWith('<!--', i)) {
-        const end = xml.indexOf('-->', i + 4)
-        if (end === -1) throw new XmlError('unclosed comment', i)
-        i = end + 3
+        i = skipComment(xml, i)
       } else if (xml.startsWith('<![CDATA[', i)) {
         const end = xml.indexOf(']]>', i + 9)
         if (end === -1) throw new XmlError('unclosed CDATA section', i)
@@ -234,12 +233,19 @@ function skipMisc(xml: string, from: number, where: string): number {
       if (end === -1) throw new XmlError('unclosed processing instruction', i)
       i = end + 2
     } else if (xml.startsWith('<!--', i)) {
-      const end = xml.indexOf('-->', i + 4)
-      if (end === -1) throw new XmlError('unclosed comment', i)
-      i = end + 3
+      i = skipComment(xml, i)
     } else if (c === 60 && xml.startsWith('<!', i)) throw new XmlError('markup declarations (DTD) are not supported in event XML', i)
     else if (c === 60) return i
     else throw new XmlError(`text ${where}`, i)
   }
   return i
+}
+
+/** Index just past the comment at `from`; `--` may not occur inside a comment. */
+function skipComment(xml: string, from: number): number {
+  const end = xml.indexOf('-->', from + 4)
+  if (end === -1) throw new XmlError('unclosed comment', from)
+  const dashes = xml.indexOf('--', from + 4)
+  if (dashes < end) throw new XmlError('-- inside a comment', dashes)
+  return end + 3
 }
