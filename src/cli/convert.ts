@@ -19,6 +19,7 @@ export async function runConvertCommand(paths: readonly string[], opts: ConvertO
   const out = createLineWriter(opts.output)
   for await (const rec of readEvents(paths, { summary, format: opts.inputFormat, strict: opts.strict, include: opts.include, exclude: opts.exclude })) {
     await out.write((rec.text ?? JSON.stringify(rec.event)) + '\n')
+    if (out.isClosed()) break // `vigil convert … | head`: stop reading
   }
   await out.close()
   if (!opts.quiet) process.stderr.write(renderSummary(summary) + '\n')

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { zipSync, strToU8 } from 'fflate'
+import { spawn } from 'node:child_process'
 import { vigil, ROOT, type RunResult } from './run.js'
 
 const ECS_FIXTURES = join(ROOT, 'test', 'fixtures', 'ecs')
@@ -308,4 +309,30 @@ test('usage errors exit 2', async () => {
     assert.match(r.stderr, cases[i]!.stderr)
     assert.equal(r.stdout, '')
   })
+})
+
+test('an unwritable -o is a usage error before reading; a closed stdout pipe (| head) ends quietly', async () => {
+  const noDir = await vigil(['convert', source('defend').input, '-o', join(tmp, 'no-such-dir', 'out.ndjson')])
+  assert.equal(noDir.code, 2)
+  assert.match(noDir.stderr, /^vigil: cannot write .*no-such-dir.*ENOENT/m)
+  assert.equal(noDir.stdout, '')
+
+  // ~1.5 MB of output: the reader goes away after the first block, as `vigil convert … | head -1` does
+  const big = join(tmp, 'big.jsonl')
+  writeFileSync(big, SOURCES.filter((s) => s.input.endsWith('.jsonl')).map((s) => s.rawText).join('').repeat(6))
+  const { code, stderr, firstLine } = await new Promise<{ code: number | null; stderr: string; firstLine: string }>((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'convert', big], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    let err = ''
+    let first = ''
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d })
+    child.stdout.setEncoding('utf8').once('data', (d: string) => {
+      first = d.slice(0, d.indexOf('\n'))
+      child.stdout.destroy()
+    })
+    child.on('error', fail)
+    child.on('close', (c) => done({ code: c, stderr: err, firstLine: first }))
+  })
+  assert.equal(code, 0, stderr)
+  assert.doesNotMatch(stderr, /EPIPE|Error|at /)
+  assert.equal(firstLine, source(SOURCES.find((s) => s.input.endsWith('.jsonl'))!.name).expected[0])
 })
