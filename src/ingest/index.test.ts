@@ -282,3 +282,30 @@ test('a consumer that stops early closes the file (no descriptor left open)', as
     assert.equal(await fdCount(), before)
   })
 })
+
+test('arbitrary bytes behind any magic never throw: every problem is a record naming the file', async () => {
+  const fc = (await import('fast-check')).default
+  const magic = fc.constantFrom(
+    Buffer.alloc(0),
+    Buffer.from([0x1f, 0x8b]),
+    Buffer.from('PK\x03\x04', 'latin1'),
+    Buffer.from('ElfFile\0', 'latin1'),
+    Buffer.from([0xff, 0xfe]),
+    Buffer.from([0xfe, 0xff]),
+    Buffer.from('<Event>'),
+    Buffer.from('[{"a":'),
+    Buffer.from('{"a":1}\n'),
+  )
+  await withTmp(async (dir) => {
+    let k = 0
+    await fc.assert(
+      fc.asyncProperty(magic, fc.uint8Array({ maxLength: 300 }), async (head, body) => {
+        const path = join(dir, `f${k++}`)
+        await writeFile(path, Buffer.concat([head, body]))
+        const got = await collect([path])
+        for (const r of got) assert.equal(r.source.file.startsWith(path), true)
+      }),
+      { numRuns: 150 },
+    )
+  })
+})
