@@ -65,6 +65,16 @@ test('directories: recursive, sorted by name, include and exclude globs, files r
   })
 })
 
+test('a symlink back to an ancestor directory does not loop; a linked directory is read once', async () => {
+  await withTmp(async (dir) => {
+    await mkdir(join(dir, 'logs'))
+    await writeFile(join(dir, 'logs/a.ndjson'), '{"a":1}\n')
+    await symlink(dir, join(dir, 'logs/loop'))
+    await symlink(join(dir, 'logs'), join(dir, 'same'))
+    assert.deepEqual(summary(await collect([dir])), ['record logs/a.ndjson:1'])
+  })
+})
+
 test('unreadable inputs become malformed records naming the file, and the next input is still read', async () => {
   await withTmp(async (dir) => {
     const good = join(dir, 'good.ndjson')

@@ -135,10 +135,18 @@ function compileFilters(opts: Pick<InputOptions, 'include' | 'exclude'>): Filter
 const isWanted = (filters: Filters, rel: string): boolean =>
   (filters.include === undefined || filters.include(rel)) && !(filters.exclude?.(rel) ?? false)
 
-/** Files under `dir`, depth first, names in code-unit order; unreadable directories become records. */
-async function* walk(root: string, dir: string, filters: Filters): AsyncGenerator<string | RawRecord> {
+/**
+ * Files under `dir`, depth first, names in code-unit order; unreadable directories become records.
+ * Symlinked directories are followed once each (`visited` holds device:inode), so a link back to an
+ * ancestor cannot loop.
+ */
+async function* walk(root: string, dir: string, filters: Filters, visited = new Set<string>()): AsyncGenerator<string | RawRecord> {
   let names: string[]
   try {
+    const self = await stat(dir)
+    const id = `${self.dev}:${self.ino}`
+    if (visited.has(id)) return
+    visited.add(id)
     const entries = await readdir(dir, { withFileTypes: true })
     names = entries.map((e) => e.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   } catch (e) {
@@ -150,14 +158,14 @@ async function* walk(root: string, dir: string, filters: Filters): AsyncGenerato
     const rel = relative(root, full)
     let info
     try {
-      info = await stat(full) // follows symlinks to files; symlinked directories are followed below
+      info = await stat(full) // follows symlinks
     } catch (e) {
       yield malformed(full, `cannot read: ${describeError(e)}`)
       continue
     }
     if (info.isDirectory()) {
       if (filters.exclude?.(rel)) continue
-      yield* walk(root, full, filters)
+      yield* walk(root, full, filters, visited)
     } else if (info.isFile() && isWanted(filters, rel)) yield full
   }
 }
