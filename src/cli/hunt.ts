@@ -7,12 +7,14 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Alert, Severity } from '../alerts/index.js'
 import { createReorderBuffer, type EventRecord } from '../detect/index.js'
+import { buildPrefilter, defaultFieldTypes, type Expr } from '../eql/index.js'
 import { createRuleSet } from '../detect/ruleset.js'
 import type { InputFormat } from '../ingest/types.js'
 import { compileExceptions, loadRules, parseExceptionText, readGuide, renderRuleError, type ExceptionItem, type LoadedRule, type RuleError } from '../rules/index.js'
 import { createReportWriter, SEVERITY_ORDER, severityRank, type ReportFormat, type ReportRule } from '../report/index.js'
 import { UsageError } from './errors.js'
 import { expandInputs, readMergedEvents } from './merge-inputs.js'
+import { ecsLinePrefilter } from './events.js'
 import { createLineWriter } from './output.js'
 import { createProgress, shouldShowProgress } from './progress.js'
 import { createSummary, renderSummary } from './summary.js'
@@ -49,8 +51,15 @@ export interface HuntOptions {
   readonly now?: () => Date
 }
 
-/** Default reorder window: covers clock skew between a host's logs and small disorder inside a log. */
-export const DEFAULT_LATENESS = '5m'
+/**
+ * Default reorder window. Files are merged by time before it, so it only has to absorb disorder inside one
+ * file (Sysmon's UtcTime vs logging order, a few threads logging at once): seconds in practice. Memory is
+ * the events inside the window, so it is kept small; unsorted exports (an Elasticsearch `_search` dump)
+ * need a larger one, and the summary says so when events arrive late.
+ */
+export const DEFAULT_LATENESS = '30s'
+/** At most this many events wait in the reorder window; past it the oldest is released (bounded memory). */
+const MAX_REORDER_BUFFERED = 250_000
 
 /** The repository's `rules/` directory, found from this file, not from the working directory. */
 export function bundledRulesDir(): string {
@@ -59,6 +68,20 @@ export function bundledRulesDir(): string {
 
 /** Exit codes: 0 no alerts, 1 alerts found, 2 usage or rule error. */
 export async function runHuntCommand(inputs: readonly string[], opts: HuntOptions): Promise<number> {
+  return (await hunt(inputs, opts)).exitCode
+}
+
+export interface HuntResult {
+  readonly exitCode: number
+  /** Alerts reported (single-event alerts and sequence shells, after filters). */
+  readonly alerts: number
+  readonly events: number
+  readonly rules: number
+  readonly seconds: number
+}
+
+/** The whole hunt: rules, inputs, detection, report and summary; throws UsageError on usage problems. */
+export async function hunt(inputs: readonly string[], opts: HuntOptions): Promise<HuntResult> {
   const startedAt = performance.now()
   const nowMs = Date.now()
   const latenessMs = parseDurationMs(opts.lateness ?? DEFAULT_LATENESS, '--lateness')
@@ -68,6 +91,7 @@ export async function runHuntCommand(inputs: readonly string[], opts: HuntOption
 
   const selection = selectRules(opts)
   const exceptions = loadExceptionFiles(opts.exceptions ?? [], nowMs)
+  const prefilter = rulesPrefilter(selection.rules)
   const summary = createSummary()
   const files = await expandInputs(inputs, { summary, ...(opts.include ? { include: opts.include } : {}), ...(opts.exclude ? { exclude: opts.exclude } : {}) })
   let totalBytes = 0
@@ -100,6 +124,7 @@ export async function runHuntCommand(inputs: readonly string[], opts: HuntOption
   })
   const reorder = createReorderBuffer({
     latenessMs,
+    maxBuffered: MAX_REORDER_BUFFERED,
     onRelease: (rec) => ruleSet.push(rec),
     onWatermark: (ms) => ruleSet.advanceTo(ms),
   })
@@ -128,6 +153,7 @@ export async function runHuntCommand(inputs: readonly string[], opts: HuntOption
       summary,
       ...(opts.inputFormat ? { format: opts.inputFormat } : {}),
       ...(opts.strict ? { strict: true } : {}),
+      ...(prefilter !== null ? { prefilter } : {}),
       onBytes: (n) => { bytesRead += n },
     })) {
       for (const rec of batch) {
@@ -143,7 +169,8 @@ export async function runHuntCommand(inputs: readonly string[], opts: HuntOption
   } finally {
     progress.stop()
   }
-  summary.late = reorder.stats().late
+  const reorderStats = reorder.stats()
+  summary.late = reorderStats.late
   await writer.finish({
     rules: selection.rules.map(reportRule),
     run: {
@@ -160,11 +187,18 @@ export async function runHuntCommand(inputs: readonly string[], opts: HuntOption
   if (opts.summary !== false) {
     const extra = [...selection.notes, ...ruleErrors.map((e) => `  ${e}`)]
     if (outside > 0) extra.push(`  events outside --from/--to (not hunted): ${outside}`)
+    if (reorderStats.late > 0) extra.push(`  hint: ${reorderStats.late} event(s) arrived more than --lateness ${opts.lateness ?? DEFAULT_LATENESS} behind newer ones; if an input is not sorted by time (an Elasticsearch export), a larger --lateness (e.g. 1h) puts them in order`)
+    if (reorderStats.forced > 0) extra.push(`  reorder window full: ${reorderStats.forced} event(s) released early (more than ${MAX_REORDER_BUFFERED} events within --lateness)`)
     extra.push(...counts.render())
     process.stderr.write(renderSummary(summary, extra) + '\n')
   }
-  if (counts.total() > 0 && opts.exitCode !== false) return 1
-  return 0
+  return {
+    exitCode: counts.total() > 0 && opts.exitCode !== false ? 1 : 0,
+    alerts: counts.total(),
+    events: summary.events,
+    rules: selection.rules.length,
+    seconds: (performance.now() - startedAt) / 1000,
+  }
 }
 
 // ---- rules ---------------------------------------------------------------------------------------------
@@ -263,6 +297,42 @@ export function compileGlob(pattern: string): (text: string) => boolean {
     while (j < p.length && p[j] === '*') j++
     return j === p.length
   }
+}
+
+/** Above this many stages, per-stage line tests cost more than the parsing they save. */
+const MAX_PREFILTER_STAGES = 16
+
+/**
+ * One raw-line test for the whole rule set: an ECS line can matter only if some stage of some rule could
+ * match it, so a line is parsed when any stage's prefilter (the literals that stage requires, AND-ed) finds
+ * its text. Each stage keeps its own test: OR-ing the conditions first would keep only one literal per stage,
+ * often one every event has (`host.os.type == "windows"`). Null (parse everything) when a stage requires
+ * nothing recognisable, or when there are too many stages for the tests to pay off.
+ */
+function rulesPrefilter(rules: readonly LoadedRule[]): ((line: string) => boolean) | null {
+  const conditions: Expr[] = []
+  for (const r of rules) {
+    const base = r.ast.base
+    if (base.kind === 'event') conditions.push(base.condition)
+    else for (const t of base.kind === 'sequence' && base.until ? [...base.terms, base.until] : base.terms) conditions.push(t.query.condition)
+  }
+  if (conditions.length === 0 || conditions.length > MAX_PREFILTER_STAGES) return null
+  const types = defaultFieldTypes()
+  const tests: ((line: string) => boolean)[] = []
+  for (const c of conditions) {
+    const pf = buildPrefilter(c, {
+      isVerbatim: (path) => {
+        const t = types.get(path)
+        return t !== undefined && t.kind === 'keyword' && t.nullValue === undefined
+      },
+    })
+    if (pf === null) return null
+    tests.push(pf)
+  }
+  return ecsLinePrefilter((line) => {
+    for (const t of tests) if (t(line)) return true
+    return false
+  })
 }
 
 // ---- alerts --------------------------------------------------------------------------------------------
