@@ -88,7 +88,9 @@ describe('dirty and corrupt EVTX files', () => {
 
   it('skips a chunk with a bad signature and decodes the rest', async () => {
     const rs = await all(join(DIR, 'sample_with_a_bad_chunk_magic.evtx'))
-    assert.ok(recordCount(rs) >= 267) // evtxexport: 267, python-evtx: 270
+    // evtxexport: 267; python-evtx: 270 (+ the 3 records whose size copy mismatches); we also resume after
+    // the half-written record 47640 and recover 47675–47705, which both oracles drop.
+    assert.equal(recordCount(rs), 301)
     assert.ok(malformed(rs).some((m) => m.offset === 659456 && m.reason.startsWith('bad chunk signature')))
   })
 
