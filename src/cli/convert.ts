@@ -1,7 +1,7 @@
 // `vigil convert <inputs…> --to ecs-ndjson`: normalized ECS events, one per line, in input order.
 import type { InputFormat } from '../ingest/types.js'
 import { readEvents } from './events.js'
-import { createSummary, renderSummary } from './summary.js'
+import { countProblem, createSummary, renderSummary } from './summary.js'
 import { createLineWriter } from './output.js'
 
 export interface ConvertOptions {
@@ -18,7 +18,16 @@ export async function runConvertCommand(paths: readonly string[], opts: ConvertO
   const summary = createSummary()
   const out = createLineWriter(opts.output)
   for await (const rec of readEvents(paths, { summary, format: opts.inputFormat, strict: opts.strict, include: opts.include, exclude: opts.exclude })) {
-    await out.write((rec.text ?? JSON.stringify(rec.event)) + '\n')
+    let line: string
+    try {
+      line = rec.text ?? JSON.stringify(rec.event)
+    } catch (e) {
+      // only a document nested thousands deep (and not kept as text) overflows the stack here
+      summary.events--
+      countProblem(summary, { source: rec.source, reason: `cannot serialize: ${(e as Error).message}` })
+      continue
+    }
+    await out.write(line + '\n')
     if (out.isClosed()) break // `vigil convert … | head`: stop reading
   }
   await out.close()

@@ -2,7 +2,7 @@
 // normalizes them, and every record that cannot be used is counted in the run summary with its position.
 import { readInputBatches } from '../ingest/index.js'
 import type { InputFormat } from '../ingest/types.js'
-import { createNormalizer } from '../ecs/index.js'
+import { createNormalizer, type Normalized, type Normalizer } from '../ecs/index.js'
 import type { EcsEvent } from '../eql/index.js'
 import type { EventRecord } from '../detect/index.js'
 import { countProblem, countSource, formatSource, type RunSummary } from './summary.js'
@@ -57,7 +57,7 @@ export async function* readEventBatches(paths: readonly string[], opts: EventStr
         if (opts.strict) throw new StrictModeError(`${formatSource(rec.source)}: ${rec.reason}`)
         continue
       }
-      const n = normalizer(rec.raw)
+      const n = normalizeSafely(normalizer, rec.raw)
       if (n.status === 'invalid') {
         countProblem(summary, { source: rec.source, reason: n.reason ?? 'not a Windows or ECS event' })
         if (opts.strict) throw new StrictModeError(`${formatSource(rec.source)}: ${n.reason ?? 'invalid record'}`)
@@ -91,6 +91,18 @@ export function ecsLinePrefilter(prefilter: (line: string) => boolean): (line: s
 
 function isEcsLine(line: string): boolean {
   return line.includes('category"') && !line.includes('"winlog"') && !line.includes('"System"')
+}
+
+/**
+ * The normalizer must never end a run: a hostile record (say, a value nested 100 000 deep, which overflows
+ * the stack in JSON.stringify) becomes an invalid record with a reason, counted and positioned like any other.
+ */
+function normalizeSafely(normalize: Normalizer, raw: unknown): Normalized {
+  try {
+    return normalize(raw)
+  } catch (e) {
+    return { event: {}, status: 'invalid', reason: `cannot normalize: ${e instanceof Error ? e.message : String(e)}` }
+  }
 }
 
 function sourceLabel(provider: string | undefined, code: string | undefined): string {

@@ -257,6 +257,9 @@ test('bad input: malformed, truncated, __proto__, empty and missing inputs are r
     ['empty.ndjson', ''],
     ['truncated.xml', `<Events>${xml[0]}${xml[1]}${xml[2]!.slice(0, 300)}`],
     ['truncated.jsonl.gz', gzipSync(defend.rawText).subarray(0, 200)],
+    ['not-objects.ndjson', '{"x":1}\n[1,2]\n  \r\nnull\n'],
+    // a Sysmon record with a value nested 100 000 deep: the normalizer overflows the stack on it
+    ['deep.jsonl', `{"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}},"EventID":1,"Computer":"WS1","TimeCreated":{"#attributes":{"SystemTime":"2024-03-04T10:00:00Z"}}},"EventData":{"Image":${'{"n":'.repeat(100000)}1${'}'.repeat(100000)}}}}\n`],
   ]
   const paths = inputs.map(([name, data]) => {
     writeFileSync(join(tmp, name), data)
@@ -281,6 +284,8 @@ test('bad input: malformed, truncated, __proto__, empty and missing inputs are r
   assert.ok(where.some((w) => w.startsWith(paths[4]!)), `truncated XML reported\n${r.stderr}`)
   assert.ok(where.some((w) => w.startsWith(paths[5]!)), `truncated gzip reported\n${r.stderr}`)
   assert.ok(problems.some((l) => l.includes(missing) && /ENOENT|no such file/.test(l)), `missing file reported\n${r.stderr}`)
+  assert.deepEqual(where.filter((w) => w.startsWith(paths[6]!)), [1, 2, 4].map((n) => `${paths[6]}:${n}`), 'non-event lines reported, blank lines skipped')
+  assert.ok(problems.includes(`${paths[7]}:1: cannot normalize: Maximum call stack size exceeded`), `deep record reported\n${r.stderr}`)
   assert.ok(!where.some((w) => w.startsWith(paths[2]!) || w.startsWith(paths[3]!)), '__proto__ and empty files are not problems')
   const malformed = /^ {2}malformed records skipped: (\d+)$/m.exec(r.stderr)
   assert.equal(Number(malformed?.[1]), problems.length, 'every problem counted and listed')
