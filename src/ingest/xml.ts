@@ -113,11 +113,6 @@ function dataNameOf(value: Json): { name: string; value: Json } | undefined {
 
 export type EventXmlResult = { readonly ok: true; readonly event: unknown } | { readonly ok: false; readonly reason: string }
 
-/** Parses one `<Event>` document (the form the streaming reader uses). */
-export function createEventXmlParser(): (xml: string) => EventXmlResult {
-  return parseEventXml
-}
-
 /** Parses one Windows Event XML document (e.g. Winlogbeat's `event.original`) into the evtx_dump shape. */
 export function parseEventXml(xml: string): EventXmlResult {
   const scanned = scanXml(xml, convert)
@@ -161,7 +156,6 @@ function countNewlines(buf: Buffer, from: number, to: number): number {
 /** Event XML records of a byte stream (UTF-8), one array per input chunk. */
 export async function* xmlBatches(chunks: AsyncIterable<Buffer>, file: string, opts: XmlOptions = {}): AsyncGenerator<RawRecord[]> {
   const maxBytes = opts.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES
-  const parse = createEventXmlParser()
   let pending: Buffer = Buffer.alloc(0)
   let base = 0 // absolute offset of pending[0]
   let scan = 0 // where to resume searching in pending
@@ -216,7 +210,7 @@ export async function* xmlBatches(chunks: AsyncIterable<Buffer>, file: string, o
       const atLine = lineAt(eventStart)
       if (!oversized && end.end - eventStart > maxBytes) bad(`<Event> element too large (over ${maxBytes} bytes)`, eventStart, atLine)
       else if (!oversized) {
-        const result = parse(pending.toString('utf8', eventStart, end.end))
+        const result = parseEventXml(pending.toString('utf8', eventStart, end.end))
         batch.push(
           result.ok
             ? { kind: 'record', raw: result.event, source: { file, line: atLine, offset: base + eventStart }, format: 'xml' }
