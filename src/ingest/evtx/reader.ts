@@ -27,6 +27,10 @@ export interface ChunkJob {
   readonly notes: readonly RawRecord[]
 }
 
+function hex(n: number): string {
+  return '0x' + n.toString(16).padStart(8, '0')
+}
+
 function malformed(file: string, offset: number, reason: string): RawRecord {
   return { kind: 'malformed', reason, source: { file, offset }, format: 'evtx' }
 }
@@ -41,7 +45,10 @@ async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise
   return got
 }
 
-/** Reads the header (problems go to `out`) and yields every chunk's bytes (`reuse`: one buffer for all, else a fresh one each). */
+/**
+ * Reads the header (problems go to `out`) and yields every chunk's bytes; `reuse`: one buffer for all chunks
+ * (the caller decodes each before asking for the next), else a fresh buffer each (transferred to a worker).
+ */
 async function* chunks(fh: FileHandle, file: string, reuse: boolean, out: RawRecord[], signal?: AbortSignal): AsyncGenerator<ChunkJob> {
   const head = Buffer.alloc(FILE_HEADER_BLOCK_SIZE)
   const headLen = await readFully(fh, head, 0)
@@ -49,7 +56,7 @@ async function* chunks(fh: FileHandle, file: string, reuse: boolean, out: RawRec
   if (!parsed.ok) { out.push(malformed(file, 0, parsed.reason)); return }
   const h = parsed.header
   if (!h.checksumOk) {
-    out.push(malformed(file, 124, `file header CRC32 mismatch (stored ${h.storedChecksum}, computed ${h.computedChecksum}); reading anyway`))
+    out.push(malformed(file, 124, `file header CRC32 mismatch (stored ${hex(h.storedChecksum)}, computed ${hex(h.computedChecksum)}); reading anyway`))
   }
   const { size } = await fh.stat()
   let shared = reuse ? Buffer.allocUnsafe(CHUNK_SIZE) : undefined
