@@ -319,3 +319,15 @@ test('arbitrary bytes behind any magic never throw: every problem is a record na
     )
   })
 })
+
+test('layers nested deeper than the limit are reported, not followed', async () => {
+  await withTmp(async (dir) => {
+    let bytes: Buffer = Buffer.from('{"a":1}\n')
+    for (let k = 0; k < 6; k++) bytes = gzipSync(bytes)
+    const path = join(dir, 'deep.gz')
+    await writeFile(path, bytes)
+    const got = await collect([path])
+    assert.equal(got.length, 1)
+    assert.match((got[0] as { reason: string }).reason, /nested more than 4 deep/)
+  })
+})

@@ -44,7 +44,7 @@ export interface InputOptions extends ReadOptions, SplitOptions, JsonOptions, Xm
   readonly evtxWorkers?: number
 }
 
-/** Archives inside archives are followed this deep. */
+/** Layers (archives, compression, UTF-16) inside each other are peeled this deep. */
 const MAX_NESTING = 4
 const EVTX_BATCH = 512
 
@@ -203,7 +203,7 @@ async function* readStream(
 
   if (detected.kind === 'layer') {
     if (depth >= MAX_NESTING) {
-      yield [malformed(name, `archive nested more than ${MAX_NESTING} deep`)]
+      yield [malformed(name, `archives, compression or UTF-16 nested more than ${MAX_NESTING} deep`)]
       await peeked.close()
       return
     }
@@ -222,7 +222,7 @@ async function* readStream(
         break
       case 'utf16le':
       case 'utf16be':
-        yield* readStream(utf16ToUtf8(peeked.chunks, detected.layer === 'utf16le' ? 'le' : 'be'), name, opts, undefined, depth)
+        yield* readStream(utf16ToUtf8(peeked.chunks, detected.layer === 'utf16le' ? 'le' : 'be'), name, opts, undefined, depth + 1)
         break
     }
     const tail = readError()
