@@ -228,3 +228,21 @@ test('query exit codes: 2 for an invalid query with line:column and for a --stri
   assert.match(lenient.stderr, /missing\.ndjson: cannot read: ENOENT/)
   assert.match(lenient.stderr, /^ {2}malformed records skipped: 2$/m)
 })
+
+test('the raw-line prefilter on ECS input is sound: JSON escapes and other letter cases still match, exactly as read', async () => {
+  const ev = (t: number, name: string, args: string): string =>
+    `{"@timestamp":"2024-03-04T10:00:0${t}.000Z","event":{"category":"process","type":"start"},"host":{"os":{"type":"windows"}},"process":{"name":"${name}","args":${args}}}`
+  const hits = [
+    ev(0, 'WMIC\\u002eexe', '["wmic","/node:10.0.0.1","process","call","create","x"]'),
+    ev(1, '\\u0057MIC.exe', '["wmic","/node:10.0.0.1","process","call","create","x"]'),
+    ev(2, 'WMIC.exe', '["wmic","\\/node:10.0.0.1","process","\\u0063all","create","x"]'),
+    ev(3, 'wmic.EXE', '["wmic","/NODE:10.0.0.1","process","CALL","create","x"]'),
+  ]
+  const misses = [ev(4, 'cmd.exe', '["cmd","/c","dir"]'), ev(5, 'WMIC.exe', '["wmic","/node:localhost","process","call","create","x"]')]
+  const file = join(tmp, 'escapes.ndjson')
+  writeFileSync(file, [hits[0], misses[0], hits[1], hits[2], misses[1], hits[3]].join('\n') + '\n')
+  const r = await vigil(['query', WMIC, file])
+  assert.equal(r.code, 0, r.stderr)
+  assert.deepEqual(outputLines(r.stdout), hits)
+  assert.match(r.stderr, /^vigil: 6 events from 1 file\(s\)/m)
+})
