@@ -23,8 +23,7 @@ export async function runConvertCommand(paths: readonly string[], opts: ConvertO
       line = rec.text ?? JSON.stringify(rec.event)
     } catch (e) {
       // only a document nested thousands deep (and not kept as text) overflows the stack here
-      summary.events--
-      countProblem(summary, { source: rec.source, reason: `cannot serialize: ${(e as Error).message}` })
+      countProblem(summary, { source: rec.source ?? { file: '(unknown)' }, reason: `cannot serialize: ${(e as Error).message}` })
       continue
     }
     await out.write(line + '\n')

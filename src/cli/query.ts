@@ -4,7 +4,7 @@ import { parse, tryCompile, renderError, buildPrefilter, type Query, type Expr, 
 import { runQuery, type EventRecord, type QueryResult } from '../detect/index.js'
 import type { InputFormat } from '../ingest/types.js'
 import { readEvents, ecsLinePrefilter } from './events.js'
-import { createSummary, renderSummary, type RunSummary } from './summary.js'
+import { countProblem, createSummary, renderSummary, type RunSummary } from './summary.js'
 import { createLineWriter } from './output.js'
 import { renderTable } from './table.js'
 import { UsageError } from './errors.js'
@@ -131,14 +131,31 @@ export async function executeQuery(text: string, paths: readonly string[], opts:
 export async function runQueryCommand(text: string, paths: readonly string[], opts: QueryOptions): Promise<number> {
   const { results, summary } = await executeQuery(text, paths, opts)
   const out = createLineWriter(opts.output)
+  // Only a document nested thousands deep (not kept as text) fails to serialize: a positioned problem.
+  const serialize = (r: QueryResult): string | undefined => {
+    try {
+      return resultJson(r)
+    } catch (e) {
+      const rec = r.kind === 'event' ? r.record : r.members.find((m) => m !== null)
+      if (rec?.source) countProblem(summary, { source: rec.source, reason: `cannot serialize result: ${(e as Error).message}` })
+      return undefined
+    }
+  }
   if (opts.format === 'table') {
     await out.write(renderTable(results, { color: opts.output === undefined && process.stdout.isTTY === true }))
   } else if (opts.format === 'json') {
     await out.write('[')
-    for (let i = 0; i < results.length; i++) await out.write((i ? ',\n' : '\n') + resultJson(results[i]))
-    await out.write(results.length ? '\n]\n' : ']\n')
+    let n = 0
+    for (const r of results) {
+      const json = serialize(r)
+      if (json !== undefined) await out.write((n++ ? ',\n' : '\n') + json)
+    }
+    await out.write(n ? '\n]\n' : ']\n')
   } else {
-    for (const r of results) await out.write(resultJson(r) + '\n')
+    for (const r of results) {
+      const json = serialize(r)
+      if (json !== undefined) await out.write(json + '\n')
+    }
   }
   await out.close()
   if (!opts.quiet) process.stderr.write(renderSummary(summary, [`  results: ${results.length}`]) + '\n')
