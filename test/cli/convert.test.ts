@@ -249,6 +249,8 @@ test('bad input: malformed, truncated, __proto__, empty and missing inputs are r
   const d = defend.expected
   const sec = source('security-xml')
   const xml = nonEmptyLines(sec.rawText)
+  const gz = gzipSync(defend.rawText)
+  const truncatedGzip = gz.subarray(0, Math.floor(gz.length * 0.6))
   const protoLine = '{"__proto__":{"polluted":1},"@timestamp":"2024-03-04T10:11:00.000Z","constructor":{"prototype":{"polluted":2}},"event":{"category":"process"}}'
   const inputs: [string, string | Buffer][] = [
     ['middle.ndjson', `${d[0]}\n${d[1]}\n{"event": {"category": "process"\n${d[2]}\n\n${d[3]}\n`],
@@ -256,7 +258,7 @@ test('bad input: malformed, truncated, __proto__, empty and missing inputs are r
     ['proto.ndjson', `${protoLine}\n`],
     ['empty.ndjson', ''],
     ['truncated.xml', `<Events>${xml[0]}${xml[1]}${xml[2]!.slice(0, 300)}`],
-    ['truncated.jsonl.gz', gzipSync(defend.rawText).subarray(0, 200)],
+    ['truncated.jsonl.gz', truncatedGzip],
     ['not-objects.ndjson', '{"x":1}\n[1,2]\n  \r\nnull\n'],
     // a Sysmon record with a value nested 100 000 deep: the normalizer overflows the stack on it
     ['deep.jsonl', `{"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}},"EventID":1,"Computer":"WS1","TimeCreated":{"#attributes":{"SystemTime":"2024-03-04T10:00:00Z"}}},"EventData":{"Image":${'{"n":'.repeat(100000)}1${'}'.repeat(100000)}}}}\n`],
@@ -274,8 +276,8 @@ test('bad input: malformed, truncated, __proto__, empty and missing inputs are r
   const head = [d[0], d[1], d[2], d[3], d[4], d[5], protoLine, sec.expected[0], sec.expected[1]]
   assert.deepEqual(lines.slice(0, head.length), head)
   const fromGzip = lines.slice(head.length)
+  assert.ok(fromGzip.length > 0 && fromGzip.length < d.length, `truncated gzip: some whole lines (${fromGzip.length})`)
   assert.deepEqual(fromGzip, d.slice(0, fromGzip.length), 'truncated gzip: a prefix of the good lines')
-  assert.equal(({} as Record<string, unknown>).polluted, undefined)
 
   const problems = problemLines(r.stderr)
   const where = problems.map((l) => l.trim().replace(/: .*/, ''))
