@@ -45,7 +45,8 @@ export async function* readEventBatches(paths: readonly string[], opts: EventStr
     include: opts.include ? [...opts.include] : undefined,
     exclude: opts.exclude ? [...opts.exclude] : undefined,
     signal: opts.signal,
-    prefilter: opts.prefilter,
+    // --strict validates every record, so no line may be skipped unparsed
+    prefilter: opts.strict ? undefined : opts.prefilter,
     onPrefiltered: (n: number) => { summary.skipped += n },
     onFile: (_file: string, bytes: number) => { summary.files++; summary.bytes += bytes },
     ...(opts.onBytes ? { onBytes: opts.onBytes } : {}),
