@@ -133,17 +133,22 @@ test('a garbage chunk, a truncated file and EVTX inside gzip: problems at file@o
 })
 
 test('the third-party sample with a bad chunk magic: positioned problems, good records still output, query reads it', async () => {
+  // first a file cut inside its header: nothing to decode, one problem
+  const stub = join(tmp, 'header-only.evtx')
+  writeFileSync(stub, readFileSync(SYSMON).subarray(0, 60))
   const [conv, query] = await Promise.all([
-    vigil(['convert', BAD_MAGIC]),
+    vigil(['convert', stub, BAD_MAGIC]),
     vigil(['query', 'any where event.code == "4624"', BAD_MAGIC]),
   ])
   assert.equal(conv.code, 0, conv.stderr)
   const lines = outputLines(conv.stdout)
   assert.ok(lines.length > 0)
   const p = problems(conv.stderr)
+  assert.equal(p.listed[0], `${stub}@0: file header needs 128 bytes, got 60`)
+  p.listed.shift()
   assert.ok(p.listed.some((l) => l.startsWith(`${BAD_MAGIC}@397312: bad chunk signature`)), `the bad chunk is named by offset\n${conv.stderr}`)
   for (const l of p.listed) assert.match(l, new RegExp(`^${escape(BAD_MAGIC)}@\\d+: `))
-  assert.match(conv.stderr, new RegExp(`^vigil: ${lines.length} events from 1 file\\(s\\)`, 'm'))
+  assert.match(conv.stderr, new RegExp(`^vigil: ${lines.length} events from 2 file\\(s\\)`, 'm'))
   // decodable chunks after the bad one are read: record ids beyond it appear
   const bytes = readFileSync(BAD_MAGIC)
   const after = chunkRecordIds(bytes, 7)
