@@ -263,3 +263,11 @@ test('EvtxECmd JSON: EventData from the Payload string', () => {
   assert.equal(n.event['@timestamp'], '2024-05-14T03:42:16.783Z')
   assert.equal(normalize({ EventId: 1, Payload: '{broken', Provider: 'x' }).status, 'invalid')
 })
+
+test('deeply nested EventData values do not crash', () => {
+  let deep: unknown = 'x'
+  for (let i = 0; i < 200_000; i++) deep = [deep]
+  const n = normalize(sysmon(1, { Image: 'C:\\a\\b.exe', Weird: deep }))
+  assert.equal(n.status, 'mapped')
+  assert.equal(get(n.event, 'process.name'), 'b.exe')
+})

@@ -3,7 +3,7 @@
 import { isObject, own } from './obj.js'
 
 /** A scalar as Windows renders it: numbers in decimal, booleans `true`/`false`; `{"#text": v}` unwrapped. */
-export function renderValue(v: unknown): string | undefined {
+export function renderValue(v: unknown, depth = 0): string | undefined {
   switch (typeof v) {
     case 'string': return v
     case 'number': return Number.isFinite(v) ? String(v) : undefined
@@ -13,12 +13,15 @@ export function renderValue(v: unknown): string | undefined {
       if (v === null) return undefined
       if (Array.isArray(v)) {
         const parts: string[] = []
-        for (const x of v) { const s = renderValue(x); if (s !== undefined) parts.push(s) }
+        // Multi-valued data are flat lists; nesting beyond a few levels is rendered as JSON (or dropped).
+        for (const x of v) { const s = depth < 4 ? renderValue(x, depth + 1) : stringifySafe(x); if (s !== undefined) parts.push(s) }
         return parts.length > 0 ? parts.join('\n') : undefined
       }
       const text = own(v as Record<string, unknown>, '#text')
-      if (text !== undefined) return renderValue(text)
-      return isObject(v) && Object.keys(v).length === 0 ? undefined : JSON.stringify(v)
+      if (text !== undefined) return depth < 4 ? renderValue(text, depth + 1) : stringifySafe(text)
+      if (isObject(v) && Object.keys(v).length === 0) return undefined
+      // Hostile input can nest deeper than JSON.stringify's recursion allows: such a value is unusable, not fatal.
+      return stringifySafe(v)
     }
     default: return undefined
   }
@@ -68,4 +71,9 @@ export function parseIntText(text: string): number | undefined {
     n = Number(s)
   }
   return Number.isSafeInteger(n) ? n : undefined
+}
+
+/** JSON text of a value, or undefined when it cannot be rendered (too deep for the recursion limit). */
+function stringifySafe(v: unknown): string | undefined {
+  try { return JSON.stringify(v) } catch { return undefined }
 }
