@@ -21,8 +21,8 @@ export interface Draft {
   readonly out: Obj
   readonly event: Obj
   readonly winlog: Obj
-  /** EventData; what the mapper does not move ends in `winlog.event_data`. */
-  readonly data: EventData
+  /** EventData; what the mapper does not move ends in `winlog.event_data` (a mapper may enrich it). */
+  data: EventData
   /** System/TimeCreated as ISO (event.created for Sysmon), parsed once. */
   readonly created: string | undefined
   readonly rec: WindowsRecord

@@ -131,12 +131,12 @@ test('EventData forms: named keys, Data arrays, unnamed items, #text values', ()
 })
 
 test('unknown events pass through with winlog.event_data, event.code/provider/kind', () => {
-  const n = normalize({ Event: { System: { Provider: { '#attributes': { Name: 'Microsoft-Windows-PowerShell' } }, EventID: 4104,
-    Channel: 'Microsoft-Windows-PowerShell/Operational', Computer: 'WS01.corp' }, EventData: { ScriptBlockText: 'Get-Process', Path: '' } } })
+  const n = normalize({ Event: { System: { Provider: { '#attributes': { Name: 'Microsoft-Windows-TaskScheduler' } }, EventID: 106,
+    Channel: 'Microsoft-Windows-TaskScheduler/Operational', Computer: 'WS01.corp' }, EventData: { TaskName: '\\Updater', UserContext: '' } } })
   assert.equal(n.status, 'unmapped')
-  assert.match(n.reason ?? '', /no ECS mapping for Microsoft-Windows-PowerShell event 4104/)
-  assert.deepEqual(get(n.event, 'event'), { kind: 'event', code: '4104', provider: 'Microsoft-Windows-PowerShell' })
-  assert.deepEqual(get(n.event, 'winlog.event_data'), { ScriptBlockText: 'Get-Process' })
+  assert.match(n.reason ?? '', /no ECS mapping for Microsoft-Windows-TaskScheduler event 106/)
+  assert.deepEqual(get(n.event, 'event'), { kind: 'event', code: '106', provider: 'Microsoft-Windows-TaskScheduler' })
+  assert.deepEqual(get(n.event, 'winlog.event_data'), { TaskName: '\\Updater' })
   assert.equal(get(n.event, 'host.os.type'), 'windows')
 })
 
@@ -271,3 +271,29 @@ test('deeply nested EventData values do not crash', () => {
   assert.equal(n.status, 'mapped')
   assert.equal(get(n.event, 'process.name'), 'b.exe')
 })
+
+test('PowerShell/Operational 4104 and 4103 as the Elastic powershell_operational pipeline maps them', () => {
+  const ps = (id: number, data: Obj) => ({ Event: { System: { Provider: { '#attributes': { Name: 'Microsoft-Windows-PowerShell' } }, EventID: id,
+    Channel: 'Microsoft-Windows-PowerShell/Operational', Computer: 'WS01.corp', Security: { '#attributes': { UserID: 'S-1-5-21-1-2-3-1001' } },
+    TimeCreated: { '#attributes': { SystemTime: '2024-03-04T10:15:02.1234567Z' } } }, EventData: data } })
+  const block = normalize(ps(4104, { MessageNumber: 1, MessageTotal: 1, ScriptBlockText: 'IEX (New-Object Net.WebClient).DownloadString($u)',
+    ScriptBlockId: 'b2f4e3a1-0c1d-4e2f-9a8b-7c6d5e4f3a2b', Path: 'C:\\Users\\alice\\run.ps1' }))
+  assert.equal(block.status, 'mapped')
+  assert.deepEqual(pickPaths(block.event, ['event.category', 'event.type', 'event.code', 'powershell.file.script_block_text', 'powershell.sequence',
+    'powershell.total', 'file.path', 'file.name', 'file.extension', 'user.id']), {
+    'event.category': 'process', 'event.type': 'info', 'event.code': '4104', 'powershell.file.script_block_text': 'IEX (New-Object Net.WebClient).DownloadString($u)',
+    'powershell.sequence': 1, 'powershell.total': 1, 'file.path': 'C:\\Users\\alice\\run.ps1', 'file.name': 'run.ps1', 'file.extension': 'ps1', 'user.id': 'S-1-5-21-1-2-3-1001',
+  })
+  assert.equal(get(block.event, 'winlog.event_data'), undefined)
+  const module = normalize(ps(4103, { ContextInfo: '        Severity = Informational\n        Host Name = ConsoleHost\n        Host Application = powershell.exe -nop -w hidden\n        Command Name = Invoke-WebRequest\n        User = CORP\\alice\n', Payload: 'CommandInvocation(Invoke-WebRequest): "Invoke-WebRequest"' }))
+  assert.deepEqual(pickPaths(module.event, ['process.title', 'process.command_line', 'process.args', 'powershell.command.name', 'user.name', 'user.domain']), {
+    'process.title': 'ConsoleHost', 'process.command_line': 'powershell.exe -nop -w hidden', 'process.args': ['powershell.exe', '-nop', '-w', 'hidden'],
+    'powershell.command.name': 'Invoke-WebRequest', 'user.name': 'alice', 'user.domain': 'CORP',
+  })
+})
+
+function pickPaths(o: unknown, paths: string[]): Obj {
+  const out: Obj = {}
+  for (const p of paths) { const v = get(o, p); if (v !== undefined) out[p] = v }
+  return out
+}

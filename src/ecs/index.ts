@@ -4,6 +4,7 @@ import { buildBase, finish, type MapContext } from './base.js'
 import { createHostResolver } from './host.js'
 import { recognize } from './recognize.js'
 import { mapSecurity } from './security.js'
+import { mapPowerShell, POWERSHELL_REMOVED } from './powershell.js'
 import { mapSysmon, SYSMON_REMOVED } from './sysmon.js'
 import type { Normalized, Normalizer, NormalizerOptions } from './types.js'
 
@@ -15,6 +16,8 @@ export { uuidV5Dns } from './host.js'
 const SYSMON_PROVIDER = 'Microsoft-Windows-Sysmon'
 const SYSMON_CHANNEL = 'microsoft-windows-sysmon/operational'
 const SECURITY_PROVIDER = 'Microsoft-Windows-Security-Auditing'
+const POWERSHELL_PROVIDER = 'Microsoft-Windows-PowerShell'
+const POWERSHELL_CHANNEL = 'microsoft-windows-powershell/operational'
 
 /** A normalizer with per-run state (host.* cache by computer name) and options. */
 export function createNormalizer(options: NormalizerOptions = {}): Normalizer {
@@ -52,6 +55,10 @@ function normalizeWith(raw: unknown, cx: MapContext): Normalized {
     if (mapped) removed = SYSMON_REMOVED
   } else if (isProvider(provider, SECURITY_PROVIDER, rec.channel, 'security')) {
     mapped = mapSecurity(d, cx)
+  } else if (isProvider(provider, POWERSHELL_PROVIDER, rec.channel, POWERSHELL_CHANNEL) && rec.channel?.toLowerCase() === POWERSHELL_CHANNEL) {
+    d.data = mapPowerShell(d)
+    removed = POWERSHELL_REMOVED
+    mapped = true
   }
   const event = finish(d, removed)
   const label = provider || rec.channel || undefined
