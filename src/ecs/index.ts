@@ -55,15 +55,21 @@ function normalizeWith(raw: unknown, cx: MapContext): Normalized {
     if (mapped) removed = SYSMON_REMOVED
   } else if (isProvider(provider, SECURITY_PROVIDER, rec.channel, 'security')) {
     mapped = mapSecurity(d, cx)
-  } else if (isProvider(provider, POWERSHELL_PROVIDER, rec.channel, POWERSHELL_CHANNEL) && rec.channel?.toLowerCase() === POWERSHELL_CHANNEL) {
+  } else if (rec.channel?.toLowerCase() === POWERSHELL_CHANNEL && isProvider(provider, POWERSHELL_PROVIDER, rec.channel, POWERSHELL_CHANNEL)) {
+    // The provider also writes other channels (Admin, Analytic) that Elastic's integration does not map.
     d.data = mapPowerShell(d)
     removed = POWERSHELL_REMOVED
     mapped = true
   }
   const event = finish(d, removed)
   const label = provider || rec.channel || undefined
-  if (mapped) return d.notes === undefined ? { event, status: 'mapped', provider: label, code: rec.eventId } : { event, status: 'mapped', provider: label, code: rec.eventId, notes: d.notes }
-  return { event, status: 'unmapped', provider: label, code: rec.eventId, reason: `no ECS mapping for ${label ?? 'unknown provider'} event ${rec.eventId}` }
+  if (!mapped) {
+    const reason = `no ECS mapping for ${label ?? 'unknown provider'} event ${rec.eventId}`
+    return { event, status: 'unmapped', provider: label, code: rec.eventId, reason }
+  }
+  return d.notes === undefined
+    ? { event, status: 'mapped', provider: label, code: rec.eventId }
+    : { event, status: 'mapped', provider: label, code: rec.eventId, notes: d.notes }
 }
 
 /** Routes by System/Provider (any case), or by channel when the provider is missing (reference §10). */
