@@ -15,8 +15,12 @@ const LOLBINS = [
   'conhost.exe', 'chrome.exe', 'winword.exe', 'excel.exe', 'outlook.exe', 'lsass.exe', 'services.exe',
 ]
 const PARENTS = ['winword.exe', 'excel.exe', 'outlook.exe', 'explorer.exe', 'services.exe', 'wmiprvse.exe', 'winrshost.exe', 'wsmprovhost.exe', 'svchost.exe', 'cmd.exe', 'powershell.exe', 'mshta.exe']
-const ARGS = ['-enc', '-EncodedCommand', '/c', 'create', 'delete', 'shadows', 'urlcache', '-split', '/transfer', 'javascript:', 'http*', '/node:*', 'add', 'start', 'config', 'query', 'export', 'clear-log']
-const CMDLINE = ['*-nop*', '*-w hidden*', '*downloadstring*', '*frombase64string*', '*\\\\Temp\\\\*', '*.hta*', '*sekurlsa*', '*Invoke-*', '*IEX*', '*/transfer*', '*delete shadows*', '*comsvcs.dll*MiniDump*']
+/** Programs that are everywhere: a rule never keys on them alone (real rules pair them with rare arguments). */
+const COMMON = new Set(['svchost.exe', 'explorer.exe', 'taskhostw.exe', 'conhost.exe', 'chrome.exe', 'cmd.exe', 'powershell.exe', 'services.exe', 'lsass.exe', 'wmic.exe', 'rundll32.exe', 'net.exe'])
+const RARE_BINS = LOLBINS.filter((b) => !COMMON.has(b))
+// Arguments and command-line fragments of attacks: rare in ordinary telemetry, as in real rules.
+const ARGS = ['-enc', '-EncodedCommand', 'delete', 'shadows', 'urlcache', '-split', '/transfer', 'javascript:', 'http*', 'clear-log', 'sekurlsa::*', 'MiniDump', '/add', 'resetpassword', 'comsvcs.dll']
+const CMDLINE = ['*-nop*', '*-w hidden*', '*downloadstring*', '*frombase64string*', '*.hta*', '*sekurlsa*', '*Invoke-Mimikatz*', '*IEX (*', '*/transfer*', '*delete shadows*', '*comsvcs.dll*MiniDump*', '*\\\\ADMIN$\\\\*']
 const EXEC_PATHS = ['?:\\\\Windows\\\\Temp\\\\*', '?:\\\\Users\\\\*\\\\AppData\\\\Local\\\\Temp\\\\*', '?:\\\\ProgramData\\\\*', '?:\\\\Users\\\\Public\\\\*', '?:\\\\Windows\\\\System32\\\\*', '?:\\\\Program Files\\\\*']
 const PORTS = [22, 23, 135, 139, 445, 1433, 3389, 4444, 5985, 5986, 8080, 443, 53, 88, 389, 636]
 const FILE_EXT = ['exe', 'dll', 'ps1', 'vbs', 'js', 'hta', 'lnk', 'bat', 'scr', 'sys']
@@ -55,10 +59,11 @@ export function generateRules(n: number, seed = 7): GeneratedRule[] {
     else if (shape < 0.6) parts.push(`(process.name : "${pick(LOLBINS)}" or ?process.pe.original_file_name == "${pick(LOLBINS).toUpperCase()}")`)
     else if (shape < 0.75) parts.push(`process.parent.name : (${quoted(some(PARENTS, 1 + Math.floor(rnd() * 3)))})`)
     else parts.push(`process.executable : (${quoted(some(EXEC_PATHS, 1 + Math.floor(rnd() * 2)))})`)
+    // Every rule narrows to something unusual: attack arguments or command lines.
     const extra = rnd()
-    if (extra < 0.35) parts.push(`process.args : (${quoted(some(ARGS, 1 + Math.floor(rnd() * 3)))})`)
-    else if (extra < 0.65) parts.push(`process.command_line : (${quoted(some(CMDLINE, 1 + Math.floor(rnd() * 2)))})`)
-    else if (extra < 0.8) parts.push(`process.parent.name : "${pick(PARENTS)}"`)
+    if (extra < 0.5) parts.push(`process.args : (${quoted(some(ARGS, 1 + Math.floor(rnd() * 3)))})`)
+    else parts.push(`process.command_line : (${quoted(some(CMDLINE, 1 + Math.floor(rnd() * 2)))})`)
+    if (rnd() < 0.2) parts.push(`process.parent.name : "${pick(PARENTS)}"`)
     if (rnd() < 0.4) parts.push(`not process.executable : "${pick(EXEC_PATHS)}"`)
     if (rnd() < 0.15) parts.push(`not user.id : ("S-1-5-18", "S-1-5-19", "S-1-5-20")`)
     return parts.join(' and\n  ')
@@ -68,8 +73,9 @@ export function generateRules(n: number, seed = 7): GeneratedRule[] {
     if (rnd() < 0.6) parts.push(`destination.port in (${quoted(some(PORTS, 1 + Math.floor(rnd() * 3)))})`)
     if (rnd() < 0.5) parts.push('network.direction : ("incoming", "ingress")')
     else parts.push('network.direction : ("outgoing", "egress")')
-    if (rnd() < 0.5) parts.push(`process.name : (${quoted(some(LOLBINS, 1 + Math.floor(rnd() * 3)))})`)
-    if (rnd() < 0.4) parts.push('not cidrmatch(destination.ip, "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8")')
+    // Narrowed by an unusual program, or by leaving the private address space.
+    if (rnd() < 0.6) parts.push(`process.name : (${quoted(some(RARE_BINS, 1 + Math.floor(rnd() * 3)))})`)
+    else parts.push('not cidrmatch(destination.ip, "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8")')
     if (rnd() < 0.3) parts.push('source.ip != "127.0.0.1" and source.ip != "::1"')
     return parts.join(' and\n  ')
   }
