@@ -15,6 +15,8 @@ type SampleQuery = Extract<CompiledQuery, { kind: 'sample' }>
 
 export interface SampleSnapshot {
   readonly kind: 'sample'
+  /** Number of filters: the state only fits a sample with the same count. */
+  readonly stages: number
   /** Per key: its values and, per stage, the kept events. */
   readonly keys: ReadonlyArray<{ readonly k: readonly Scalar[]; readonly h: ReadonlyArray<readonly number[]> }>
   readonly stats: EngineStats
@@ -42,6 +44,7 @@ export function createSampleEngine(
   let ended = false
 
   if (restore) {
+    if (restore.snap.stages !== n) throw new Error(`snapshot is for a sample with ${String(restore.snap.stages)} filters, not ${n}`)
     for (const k of restore.snap.keys) {
       byKey.set(joinKeyOf(k.k), { values: k.k, hits: k.h.map((l) => l.map((i) => restore.reader.rec(i))) })
     }
@@ -85,6 +88,7 @@ export function createSampleEngine(
     stats: () => ({ ...stats, pending: byKey.size }),
     snapshot: (w: RecordWriter): SampleSnapshot => ({
       kind: 'sample',
+      stages: n,
       keys: [...byKey.values()].map((kh) => ({ k: kh.values, h: kh.hits.map((l) => l.map((r) => w.ref(r))) })),
       stats: { ...stats },
     }),

@@ -260,3 +260,10 @@ test('sequence: restore rejects an unknown snapshot version', () => {
   const q = sequenceQuery({ stages: [A, B] })
   assert.throws(() => restoreRunner(q, { v: 2 } as never, { onResult: () => {} }), /version 2/)
 })
+
+test('sequence: restore refuses a snapshot of a differently shaped sequence', () => {
+  const two = sequenceQuery({ stages: [A, B] })
+  const three = sequenceQuery({ stages: [A, B, C] })
+  const snap = createRunner(two, { onResult: () => {} }).snapshot()
+  assert.throws(() => restoreRunner(three, snap, { onResult: () => {} }), /shaped \+\+, not \+\+\+/)
+})

@@ -56,6 +56,8 @@ interface LeadingMark { readonly key: JoinKey; latest: number; previous: number 
 
 export interface SequenceSnapshot {
   readonly kind: 'sequence'
+  /** Stage count (with `runs` expanded) and which stages are `![…]`: the state only fits the same shape. */
+  readonly shape: string
   readonly partials: readonly PartialJson[]
   readonly leading: ReadonlyArray<readonly [readonly Scalar[], number, number | null]>
   readonly trailing: TrailingSnapshot
@@ -296,8 +298,10 @@ export function createSequenceEngine(
     trailing?.flush()
   }
 
+  const shape = stages.map((st) => (st.isMissing ? '!' : '+')).join('') + (q.until ? 'u' : '')
   if (restore) {
     const { snap, reader } = restore
+    if (snap.shape !== shape) throw new Error(`snapshot is for a sequence shaped ${String(snap.shape)}, not ${shape}`)
     // Partials are rebuilt in first-timestamp order, which is the expiry order.
     const partials = [...snap.partials].sort((a, b) => a.f - b.f)
     for (const pj of partials) {
@@ -341,7 +345,7 @@ export function createSequenceEngine(
       const leadingJson: Array<readonly [readonly Scalar[], number, number | null]> = []
       for (const mark of leading.values()) leadingJson.push([mark.key.values, mark.latest, nanToNull(mark.previous)])
       return {
-        kind: 'sequence', partials, leading: leadingJson,
+        kind: 'sequence', shape, partials, leading: leadingJson,
         trailing: trailing ? trailing.snapshot(w) : [],
         nowMs: Number.isFinite(nowMs) ? nowMs : null, stats: { ...stats },
       }
