@@ -18,10 +18,10 @@ import { runQuery, createRunner, restoreRunner, createReorderBuffer } from './in
 import { sequenceQuery, records, type StageSpec, type TinyEvent } from './testing.js'
 import type { QueryResult } from './types.js'
 
-type Key = number | null
+type Key = string
 interface Spec {
   readonly stages: ReadonlyArray<{ cat: string; isMissing: boolean }>
-  readonly keyMode: 'none' | 'k' | '?k'
+  readonly keyMode: 'none' | 'k' | '?k' | 'k,?j'
   readonly maxspanMs: number | null
   readonly until: string | null
 }
@@ -32,7 +32,7 @@ const specArb: fc.Arbitrary<Spec> = fc
   .record({
     positives: fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 3 }),
     missing: fc.array(fc.record({ at: fc.nat(3), cat: fc.constantFrom('m', 'a', 'c') }), { maxLength: 2 }),
-    keyMode: fc.constantFrom('none' as const, 'k' as const, '?k' as const),
+    keyMode: fc.constantFrom('none' as const, 'k' as const, '?k' as const, 'k,?j' as const),
     maxspanMs: fc.constantFrom(null, 0, 1, 3, 6),
     until: fc.constantFrom(null, null, 'u', 'b'),
   })
@@ -47,19 +47,20 @@ const specArb: fc.Arbitrary<Spec> = fc
 const keyValueArb = fc.constantFrom<unknown>(1, 2, null, undefined, [1, 2], [null], [2, 2, 1])
 
 const eventsArb: fc.Arbitrary<TinyEvent[]> = fc
-  .array(fc.record({ dt: fc.constantFrom(0, 0, 1, 1, 2, 4), cat: fc.constantFrom(...CATS, 'u'), k: keyValueArb }), { maxLength: 24 })
+  .array(fc.record({ dt: fc.constantFrom(0, 0, 1, 1, 2, 4), cat: fc.constantFrom(...CATS, 'u'), k: keyValueArb, j: fc.constantFrom<unknown>('1', 1, undefined, ['1', 1]) }), { maxLength: 24 })
   .map((rows) => {
     let ts = 0
     return rows.map((r, id) => {
       ts += r.dt
       const e: Record<string, unknown> = { id, ts, cat: r.cat }
       if (r.k !== undefined) e.k = r.k
+      if (r.j !== undefined) e.j = r.j
       return e as unknown as TinyEvent
     })
   })
 
 function toQuery(spec: Spec) {
-  const by = spec.keyMode === 'none' ? [] : [spec.keyMode]
+  const by = spec.keyMode === 'none' ? [] : spec.keyMode.split(',')
   return sequenceQuery({
     by,
     maxspanMs: spec.maxspanMs,
@@ -68,13 +69,26 @@ function toQuery(spec: Spec) {
   })
 }
 
-/** The keys of an event under the spec: ES null / optional / multi-value rules, written independently. */
+/** Distinct non-null values of a field, or [] (ES null / multi-value rules, written independently). */
+function fieldValues(raw: unknown): unknown[] {
+  return Array.isArray(raw) ? [...new Set(raw.filter((x) => x !== null))] : raw === undefined || raw === null ? [] : [raw]
+}
+
+/** The composite keys of an event under the spec, as JSON strings of the value tuples. */
 function keysOf(spec: Spec, e: TinyEvent): Key[] {
-  if (spec.keyMode === 'none') return [null]
-  const raw = e.k
-  const values = Array.isArray(raw) ? [...new Set(raw.filter((x) => x !== null))] : raw === undefined || raw === null ? [] : [raw]
-  if (values.length === 0) return spec.keyMode === '?k' ? [null] : []
-  return values as Key[]
+  if (spec.keyMode === 'none') return ['[]']
+  const fields = spec.keyMode.split(',')
+  let tuples: unknown[][] = [[]]
+  for (const f of fields) {
+    const isOptional = f.startsWith('?')
+    let values = fieldValues(e[isOptional ? f.slice(1) : f])
+    if (values.length === 0) {
+      if (!isOptional) return []
+      values = [null]
+    }
+    tuples = tuples.flatMap((t) => values.map((v) => [...t, v]))
+  }
+  return tuples.map((t) => JSON.stringify(t))
 }
 
 interface RefResult { readonly ids: number[]; readonly key: Key }
@@ -162,7 +176,7 @@ function reference(spec: Spec, events: readonly TinyEvent[]): RefResult[] {
 function flat(results: readonly QueryResult[]): RefResult[] {
   return results.map((r) => {
     if (r.kind === 'event') throw new Error('unexpected event result')
-    return { ids: r.members.map((m) => (m === null ? -1 : (m.event as TinyEvent).id)), key: (r.joinKeys.length ? r.joinKeys[0] : null) as Key }
+    return { ids: r.members.map((m) => (m === null ? -1 : (m.event as TinyEvent).id)), key: JSON.stringify(r.joinKeys) }
   })
 }
 
