@@ -10,6 +10,8 @@ export const ECS_VERSION = '8.11.0'
 
 export interface MapContext {
   readonly hostOf: (computer: string) => HostFields
+  /** `winlog.user` for a SID, shared (frozen) between events: a handful of SIDs write most events. */
+  readonly userOf: (sid: string) => Readonly<{ identifier: string }>
   readonly opts: Required<Pick<NormalizerOptions, 'security4688Args' | 'wfpSwapHeuristic' | 'winlogbeatHost'>> & {
     readonly volumeMap: ReadonlyMap<string, string>
     readonly defaultSystemDrive: string | null
@@ -101,7 +103,7 @@ export function buildBase(rec: WindowsRecord, cx: MapContext): Draft {
     if (rec.processId !== undefined) {
       winlog.process = rec.threadId !== undefined ? { pid: rec.processId, thread: { id: rec.threadId } } : { pid: rec.processId }
     }
-    if (rec.userSid !== undefined) winlog.user = { identifier: rec.userSid }
+    if (rec.userSid !== undefined) winlog.user = cx.userOf(rec.userSid)
     if (rec.eventDataList !== undefined) winlog.event_data_list = rec.eventDataList
     if (rec.userData !== undefined) winlog.user_data = rec.userData
     if (rec.message !== undefined) out.message = rec.message

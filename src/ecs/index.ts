@@ -23,8 +23,18 @@ const POWERSHELL_CHANNEL = 'microsoft-windows-powershell/operational'
 export function createNormalizer(options: NormalizerOptions = {}): Normalizer {
   const volumeMap = new Map<string, string>()
   for (const [k, v] of Object.entries(options.volumeMap ?? {})) volumeMap.set(k.toLowerCase(), v)
+  const users = new Map<string, Readonly<{ identifier: string }>>()
   const cx: MapContext = {
     hostOf: createHostResolver(options.hostIds),
+    userOf: (sid) => {
+      let u = users.get(sid)
+      if (u === undefined) {
+        u = Object.freeze({ identifier: sid })
+        if (users.size >= 10_000) users.clear() // bounded against hostile input
+        users.set(sid, u)
+      }
+      return u
+    },
     opts: {
       security4688Args: options.security4688Args ?? 'elastic8',
       wfpSwapHeuristic: options.wfpSwapHeuristic ?? true,
