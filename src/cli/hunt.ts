@@ -176,7 +176,7 @@ export async function hunt(inputs: readonly string[], opts: HuntOptions): Promis
     run: {
       generatedAt: new Date(nowMs).toISOString(),
       inputs: [...inputs],
-      events: summary.events,
+      events: summary.events + summary.skipped,
       files: summary.files,
       rules: selection.rules.length,
       seconds: (performance.now() - startedAt) / 1000,
@@ -195,7 +195,8 @@ export async function hunt(inputs: readonly string[], opts: HuntOptions): Promis
   return {
     exitCode: counts.total() > 0 && opts.exitCode !== false ? 1 : 0,
     alerts: counts.total(),
-    events: summary.events,
+    // Lines the rule prefilter skipped were read too: they count as events hunted.
+    events: summary.events + summary.skipped,
     rules: selection.rules.length,
     seconds: (performance.now() - startedAt) / 1000,
   }
@@ -299,15 +300,43 @@ export function compileGlob(pattern: string): (text: string) => boolean {
   }
 }
 
-/** Above this many stages, per-stage line tests cost more than the parsing they save. */
+/** Above this many stages a combined line test stops paying for itself (and rarely finds a literal anyway). */
 const MAX_PREFILTER_STAGES = 16
 
 /**
+ * Fields nearly every event of a Windows hunt has with the value rules ask for (`host.os.type == "windows"`,
+ * `event.type == "start"`): a literal required by them says nothing about a line, so they are left out of the
+ * prefilter (dropping a conjunct only widens what passes, so the test stays conservative).
+ */
+const UBIQUITOUS_FIELDS: ReadonlySet<string> = new Set([
+  'host.os.type', 'host.os.family', 'host.os.platform', 'host.os.name', 'event.type', 'event.kind', 'event.outcome',
+  'event.category', 'event.module', 'event.dataset', 'data_stream.dataset', 'data_stream.type', 'ecs.version', 'agent.type',
+])
+
+function mentionsOnlyUbiquitous(e: Expr): boolean {
+  const fields: string[] = []
+  const visit = (x: Expr): void => {
+    if (x.kind === 'field') fields.push(x.path.join('.'))
+    else for (const v of Object.values(x)) {
+      if (Array.isArray(v)) { for (const el of v) if (el !== null && typeof el === 'object' && 'kind' in el) visit(el as Expr) } else if (v !== null && typeof v === 'object' && 'kind' in v) visit(v as Expr)
+    }
+  }
+  visit(e)
+  return fields.length > 0 && fields.every((f) => UBIQUITOUS_FIELDS.has(f))
+}
+
+/** A stage condition without its top-level conjuncts on ubiquitous fields. */
+function selectivePart(condition: Expr): Expr {
+  if (condition.kind !== 'and') return condition
+  const kept = condition.terms.filter((t) => !mentionsOnlyUbiquitous(t))
+  return kept.length === condition.terms.length ? condition : { ...condition, terms: kept }
+}
+
+/**
  * One raw-line test for the whole rule set: an ECS line can matter only if some stage of some rule could
- * match it, so a line is parsed when any stage's prefilter (the literals that stage requires, AND-ed) finds
- * its text. Each stage keeps its own test: OR-ing the conditions first would keep only one literal per stage,
- * often one every event has (`host.os.type == "windows"`). Null (parse everything) when a stage requires
- * nothing recognisable, or when there are too many stages for the tests to pay off.
+ * match it, so the stages' conditions are OR-ed (after dropping conjuncts every event satisfies) and the
+ * literals they require are searched in the line before JSON.parse. Null (parse everything) when some stage
+ * requires nothing recognisable, or when there are too many stages.
  */
 function rulesPrefilter(rules: readonly LoadedRule[]): ((line: string) => boolean) | null {
   const conditions: Expr[] = []
@@ -318,21 +347,13 @@ function rulesPrefilter(rules: readonly LoadedRule[]): ((line: string) => boolea
   }
   if (conditions.length === 0 || conditions.length > MAX_PREFILTER_STAGES) return null
   const types = defaultFieldTypes()
-  const tests: ((line: string) => boolean)[] = []
-  for (const c of conditions) {
-    const pf = buildPrefilter(c, {
-      isVerbatim: (path) => {
-        const t = types.get(path)
-        return t !== undefined && t.kind === 'keyword' && t.nullValue === undefined
-      },
-    })
-    if (pf === null) return null
-    tests.push(pf)
-  }
-  return ecsLinePrefilter((line) => {
-    for (const t of tests) if (t(line)) return true
-    return false
+  const pf = buildPrefilter({ kind: 'or', terms: conditions.map(selectivePart), span: { start: 0, end: 0 } }, {
+    isVerbatim: (path) => {
+      const t = types.get(path)
+      return t !== undefined && t.kind === 'keyword' && t.nullValue === undefined
+    },
   })
+  return pf && ecsLinePrefilter(pf)
 }
 
 // ---- alerts --------------------------------------------------------------------------------------------
