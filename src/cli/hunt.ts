@@ -161,7 +161,7 @@ export async function hunt(inputs: readonly string[], opts: HuntOptions): Promis
         else outside++
       }
       await flushAlerts()
-      progress.update({ files: summary.files, bytes: bytesRead, events: summary.events, alerts: counts.total() })
+      progress.update({ files: summary.files, bytes: bytesRead, events: summary.events + summary.skipped, alerts: counts.total() })
     }
     reorder.flush()
     ruleSet.end()
