@@ -40,7 +40,7 @@ interface OpenSource {
  * Documentation next to logs (a README in a case folder, `samples/README.md`) is not telemetry: files found
  * under a directory with these names are skipped. A file named explicitly is always read.
  */
-export const DOC_EXCLUDES: readonly string[] = ['*.md', '*.markdown', 'README', 'README.*', 'LICENSE', 'LICENSE.*', '.*']
+export const DOC_EXCLUDES: readonly string[] = ['*.md', '*.markdown', 'README', 'README.*', 'LICENSE*', 'COPYING*', 'NOTICE*', '.*']
 
 /** The files behind the given paths (directories expanded with the include/exclude globs), in input order. */
 export async function expandInputs(paths: readonly string[], opts: Pick<MergeOptions, 'include' | 'exclude' | 'summary'>): Promise<string[]> {

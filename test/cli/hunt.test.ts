@@ -186,3 +186,22 @@ test('help documents the exit codes and the reorder window', async () => {
   assert.match(r.stdout, /Exit codes: 0 no alerts, 1 alerts found/)
   assert.match(r.stdout, /--lateness <duration>/)
 })
+
+test('building-block rules: not run by default (said in the summary), run with --include-building-blocks', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bbr-'))
+  const toml = readFileSync('rules/windows/wmic_remote_command.toml', 'utf8')
+    .replace(/^rule_id = "[^"]+"/m, 'rule_id = "00000000-0000-4000-8000-0000000000bb"')
+    .replace(/^name = "[^"]+"/m, 'name = "WMIC Remote Command (building block)"')
+    .replace(/^\[rule\]$/m, '[rule]\nbuilding_block_type = "default"')
+  writeFileSync(join(dir, 'bbr.toml'), toml)
+  const [hidden, shown] = await Promise.all([
+    vigil(['hunt', 'samples/', '--rules', dir, '--format', 'json']),
+    vigil(['hunt', 'samples/', '--rules', dir, '--format', 'json', '--include-building-blocks']),
+  ])
+  assert.deepEqual(triples((JSON.parse(hidden.stdout) as { alerts: Doc[] }).alerts), EXPECTED)
+  assert.match(hidden.stderr, /building-block rules not run: 1 \(--include-building-blocks runs them\)/)
+  const all = (JSON.parse(shown.stdout) as { alerts: Doc[] }).alerts
+  const bbr = all.filter((d) => d['kibana.alert.rule.name'] === 'WMIC Remote Command (building block)')
+  assert.equal(bbr.length, 2)
+  assert.ok(bbr.every((d) => d['kibana.alert.rule.building_block_type'] === 'default'))
+})
