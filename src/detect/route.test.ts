@@ -1,22 +1,32 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parse } from '../eql/index.js'
-import { routeStages } from './route.js'
+import { gramOf, routeStages, type Probe } from './route.js'
 
 // [query, expected routing of each stage: category / key field / folded values]
 const CASES: readonly (readonly [string, readonly string[]])[] = [
   ['process where process.name : "CMD.exe"', ['process process.name=cmd.exe']],
   ['process where process.name : ("cmd.exe", "pwsh.exe") and host.os.type == "windows"', ['process process.name=cmd.exe|pwsh.exe']],
-  ['process where process.name : "cmd*.exe"', ['process -']],
+  ['process where process.name : "cmd*.exe"', ['process process.name~cmd']],
+  ['process where process.name : "c*.e"', ['process -']],
   ['process where process.name like~ "cmd.exe"', ['process process.name=cmd.exe']],
   ['process where process.name regex "cmd.exe"', ['process -']],
   ['process where "cmd.exe" == process.name', ['process process.name=cmd.exe']],
   ['process where process.name in ("a.exe", "b.exe")', ['process process.name=a.exe|b.exe']],
   ['process where process.name not in ("a.exe")', ['process -']],
   ['process where not process.name : "a.exe"', ['process -']],
-  ['process where process.name : "a.exe" or process.name : "b.exe"', ['process -']],
+  ['process where process.name : "a.exe" or process.name : "b.exe"', ['process process.name=a.exe process.name=b.exe']],
+  ['process where process.name : "a.exe" or process.args_count > 3', ['process -']],
+  ['process where host.os.type == "windows" and (process.name : "a.exe" or ?process.pe.original_file_name == "A.EXE")',
+    ['process process.name=a.exe process.pe.original_file_name=a.exe']],
+  ['process where process.executable : ("?:\\\\Windows\\\\Temp\\\\*") and process.args : ("-enc", "http*")',
+    ['process process.args=-enc process.args~ttp']],
+  ['process where process.command_line : "*sekurlsa*" and process.parent.name : ("a.exe", "b.exe", "c.exe")', ['process process.command_line~lsa']],
+  ['process where source.ip == "10.0.0.1"', ['process -']],
+  ['process where my.custom.field == "x"', ['process -']],
   ['process where (process.name : "a.exe" and event.type == "start") and true', ['process process.name=a.exe']],
   ['process where host.os.type == "linux" and event.action == "exec"', ['process event.action=exec']],
+  ['process where host.os.type == "linux" and event.type == "start"', ['process host.os.type=linux']],
   ['process where host.os.type == "linux"', ['process host.os.type=linux']],
   ['process where event.code == 4688', ['process -']],
   ['any where true', ['any -']],
@@ -29,8 +39,20 @@ for (const [query, expected] of CASES) {
   test(`route: ${query}`, () => {
     const parsed = parse(query)
     assert.ok(parsed.ok, JSON.stringify(parsed))
+    const probe = (p: Probe): string => p.kind === 'value' ? `${p.field}=${p.values.join('|')}` : `${p.field}~${p.grams.join('|')}`
     const got = routeStages(parsed.value, 'event.category').map((s) =>
-      `${s.category ?? 'any'} ${s.valueKey ? `${s.valueKey.field}=${s.valueKey.values.join('|')}` : '-'}`)
+      `${s.category ?? 'any'} ${s.probes ? s.probes.map(probe).join(' ') : '-'}`)
     assert.deepEqual(got, expected)
   })
 }
+
+test('gramOf: a fixed piece every match contains, preferring letters over separators and rare over common', () => {
+  const cases: readonly (readonly [string, string | null])[] = [
+    ['*-nop*', 'nop'],
+    ['?:\\Windows\\Temp\\*', 'emp'],
+    ['*ab*', null],
+    ['a?b?c*d', null],
+    ['HTTP*', 'ttp'],
+  ]
+  for (const [pattern, want] of cases) assert.equal(gramOf(pattern), want, pattern)
+})

@@ -1,29 +1,57 @@
-// What an event needs for a rule's stage to possibly match, read from the query's AST: its category and,
-// when the stage's top-level AND requires a discriminating field to equal one of a few literals
-// (`process.name : ("cmd.exe", "powershell.exe")`), those literals case-folded. Both are necessary
-// conditions only: the rule's compiled matcher still decides.
-import type { EventQuery, Expr, Query } from '../eql/index.js'
+// What an event needs for a rule's stage to possibly match, read from the query's AST: its category and a
+// set of probes, one of which must hit. A probe is a field that must equal one of a few literals
+// (`process.name : ("cmd.exe", "powershell.exe")`) or contain a fixed three-character piece of a wildcard
+// pattern (`process.command_line : "*-nop*"` needs "nop"). Probes come from one conjunct of the stage's
+// condition, an OR of such tests gives the union of its terms' probes, and among the usable conjuncts the one
+// that is likely rarest in telemetry is chosen. All of it is a necessary condition only (case-folded, so wider
+// than `==`): the rule's compiled matcher still decides.
+import { defaultFieldTypes, type EventQuery, type Expr, type Query } from '../eql/index.js'
 
 export type EqlQueryAst = Query
+
+/** `value`: the field equals one of `values` (ASCII case-folded). `gram`: it contains one of `grams` (3 folded ASCII chars). */
+export type Probe =
+  | { readonly kind: 'value'; readonly field: string; readonly values: readonly string[] }
+  | { readonly kind: 'gram'; readonly field: string; readonly grams: readonly string[] }
 
 export interface RoutedStage {
   readonly categoryField: string
   /** null: `any where`. */
   readonly category: string | null
-  readonly valueKey: { readonly field: string; readonly values: readonly string[] } | null
+  /** The stage can match only if one of these hits; null: no usable key (every event of the category). */
+  readonly probes: readonly Probe[] | null
 }
 
 /**
- * Fields worth indexing, most selective first. The dataset and OS fields come last: weak for Windows rules
- * over Windows data, but they keep Linux, macOS and cloud rules away from Windows events. `event.type` and
- * the like are true for most events and would not narrow anything.
+ * Fields true for most events of a category: a key on them narrows little, so any other key is preferred.
+ * They still keep Linux, macOS and cloud rules away from Windows events when nothing better exists.
  */
-const INDEX_FIELDS = [
-  'process.name', 'process.pe.original_file_name', 'event.action', 'event.code', 'process.parent.name',
-  'file.extension', 'file.name', 'dll.name', 'registry.value', 'winlog.event_id',
-  'event.dataset', 'data_stream.dataset', 'event.module', 'host.os.type',
-] as const
+const UBIQUITOUS = new Set([
+  'event.dataset', 'data_stream.dataset', 'event.module', 'host.os.type', 'host.os.family', 'host.os.platform',
+  'event.type', 'event.kind', 'event.outcome', 'event.provider', 'network.direction', 'network.transport',
+  'network.protocol', 'network.type', 'agent.type', 'ecs.version', 'data_stream.type', 'data_stream.namespace',
+  'winlog.channel', 'user.domain', 'process.parent.executable',
+])
+/** Names that identify what happened or which program: usually the rarest values in Windows telemetry. */
+const NAME_FIELDS = new Set([
+  'process.name', 'process.pe.original_file_name', 'event.action', 'event.code', 'file.name', 'file.extension',
+  'dll.name', 'registry.value', 'winlog.event_id', 'dll.pe.original_file_name',
+])
+/** Parents are few and common (explorer.exe, services.exe): weaker than the process's own name. */
+const PARENT_FIELDS = new Set(['process.parent.name', 'process.parent.pe.original_file_name'])
+/** Paths share long prefixes (`C:\Windows\System32\`): a piece of one matches many events. */
+const PATH_FIELDS = new Set([
+  'process.executable', 'file.path', 'registry.path', 'registry.key', 'dll.path', 'file.target_path', 'process.working_directory',
+])
 const MAX_VALUES = 64
+
+/** Three-character pieces found in most Windows paths and command lines: never chosen when another exists. */
+const COMMON_GRAMS = new Set([
+  'exe', '.ex', 'win', 'ind', 'ndo', 'dow', 'ows', 'sys', 'yst', 'ste', 'tem', 'em3', 'm32', 'pro', 'rog', 'ogr',
+  'gra', 'ram', 'use', 'ser', 'ers', 'app', 'ppd', 'pda', 'dat', 'ata', 'loc', 'oca', 'cal', 'mic', 'icr', 'cro',
+  'ros', 'oso', 'sof', 'oft', 'fil', 'ile', 'les', 'con', 'ent', 'ver', 'ion', 'dll', '.dl', 'hkl', 'klm', 'twa',
+  'twar', 'are', 'rre', 'ren', 'nt\\', 'the', 'ing', 'and', 'ter',
+])
 
 /** The routing facts of every stage of a query (event query: one; sequence: terms plus `until`). */
 export function routeStages(query: Query, categoryField: string): RoutedStage[] {
@@ -32,68 +60,129 @@ export function routeStages(query: Query, categoryField: string): RoutedStage[] 
     base.kind === 'event' ? [base]
       : base.kind === 'sequence' ? [...base.terms.map((t) => t.query), ...(base.until ? [base.until.query] : [])]
         : base.terms.map((t) => t.query)
-  return stages.map((q) => ({ categoryField, category: q.category, valueKey: valueKeyOf(q.condition) }))
+  const types = KEYWORD_FIELDS
+  return stages.map((q) => ({ categoryField, category: q.category, probes: keyOf(q.condition, types)?.probes ?? null }))
 }
 
-function conjuncts(e: Expr, out: Expr[] = []): Expr[] {
-  if (e.kind === 'and') for (const t of e.terms) conjuncts(t, out)
-  else out.push(e)
-  return out
+/** Fields the ECS table types as keyword: their tests compare strings, so a folded literal is a sound key. */
+const KEYWORD_FIELDS: ReadonlySet<string> = new Set([...defaultFieldTypes()].filter(([, t]) => t.kind === 'keyword').map(([name]) => name))
+
+interface Key { readonly probes: readonly Probe[]; readonly cost: number }
+
+/** A necessary condition of `e` as probes, with a guess of how many events hit them; null if none. */
+function keyOf(e: Expr, types: ReadonlySet<string>): Key | null {
+  switch (e.kind) {
+    case 'and': {
+      let best: Key | null = null
+      for (const t of e.terms) {
+        const k = keyOf(t, types)
+        if (k && (best === null || k.cost < best.cost)) best = k
+      }
+      return best
+    }
+    case 'or': {
+      const probes: Probe[] = []
+      let cost = 0
+      for (const t of e.terms) {
+        const k = keyOf(t, types)
+        if (k === null) return null
+        probes.push(...k.probes)
+        cost += k.cost
+      }
+      return { probes, cost }
+    }
+    default: {
+      const probes = probesOf(e, types)
+      return probes ? { probes, cost: probes.reduce((sum, p) => sum + costOf(p), 0) } : null
+    }
+  }
 }
 
-function valueKeyOf(condition: Expr): RoutedStage['valueKey'] {
-  const found = new Map<string, string[]>()
-  for (const c of conjuncts(condition)) {
-    const key = literalSet(c)
-    if (key && !found.has(key.field)) found.set(key.field, key.values)
+function costOf(p: Probe): number {
+  if (UBIQUITOUS.has(p.field)) return 1000
+  if (p.kind === 'value') {
+    const w = NAME_FIELDS.has(p.field) ? 1 : PARENT_FIELDS.has(p.field) ? 4 : PATH_FIELDS.has(p.field) ? 3 : 2
+    return w * p.values.length
   }
-  for (const field of INDEX_FIELDS) {
-    const values = found.get(field)
-    if (values) return { field, values }
-  }
-  return null
+  const w = PATH_FIELDS.has(p.field) ? 9 : 3
+  return p.grams.reduce((sum, g) => sum + w * (COMMON_GRAMS.has(g) ? 4 : 1), 0)
 }
 
 const isPlainAscii = (s: string): boolean => /^[\x20-\x7e]*$/.test(s)
 
-function fieldName(e: Expr): string | null {
-  return e.kind === 'field' ? e.path.join('.') : null
+function fieldName(e: Expr, types: ReadonlySet<string>): string | null {
+  if (e.kind !== 'field') return null
+  const name = e.path.join('.')
+  return types.has(name) ? name : null
 }
 
-/** `f == "a"`, `f : "a"`, `f : ("a", "b")`, `f in ("a", "b")`, `f like~ "a"` without wildcards. */
-function literalSet(e: Expr): { field: string; values: string[] } | null {
-  const strings = (xs: readonly Expr[]): string[] | null => {
-    const out: string[] = []
-    for (const x of xs) {
-      if (x.kind !== 'literal' || x.type !== 'string' || typeof x.value !== 'string' || !isPlainAscii(x.value)) return null
-      out.push(x.value.toLowerCase())
-    }
-    return out.length > 0 && out.length <= MAX_VALUES ? out : null
+function literals(xs: readonly Expr[]): string[] | null {
+  const out: string[] = []
+  for (const x of xs) {
+    if (x.kind !== 'literal' || x.type !== 'string' || typeof x.value !== 'string' || !isPlainAscii(x.value)) return null
+    out.push(x.value)
   }
+  return out.length > 0 && out.length <= MAX_VALUES ? out : null
+}
+
+/** `f == "a"`, `f : "a*"`, `f : ("a", "*b*")`, `f in ("a", "b")`, `f like~ "a?c"` on a keyword field. */
+function probesOf(e: Expr, types: ReadonlySet<string>): Probe[] | null {
   switch (e.kind) {
     case 'compare': {
       if (e.op !== '==') return null
-      const lf = fieldName(e.left)
-      const rf = fieldName(e.right)
+      const lf = fieldName(e.left, types)
+      const rf = lf === null ? fieldName(e.right, types) : null
       const field = lf ?? rf
-      const lit = lf ? e.right : e.left
-      const values = field ? strings([lit]) : null
-      return field && values ? { field, values } : null
+      const values = field ? literals([lf ? e.right : e.left]) : null
+      return field && values ? [{ kind: 'value', field, values: fold(values) }] : null
     }
     case 'in': {
-      const field = fieldName(e.value)
-      const values = !e.isNegated && field ? strings(e.list) : null
-      return field && values ? { field, values } : null
+      const field = e.isNegated ? null : fieldName(e.value, types)
+      const values = field ? literals(e.list) : null
+      return field && values ? [{ kind: 'value', field, values: fold(values) }] : null
     }
     case 'match': {
       if (e.op === 'regex') return null
-      const field = fieldName(e.value)
-      if (!field) return null
-      if (e.patterns.some((p) => typeof p.value !== 'string' || p.value.includes('*') || p.value.includes('?'))) return null
-      const values = strings(e.patterns)
-      return values ? { field, values } : null
+      const field = fieldName(e.value, types)
+      const patterns = field ? literals(e.patterns) : null
+      if (!field || !patterns) return null
+      const exact = patterns.filter((p) => !p.includes('*') && !p.includes('?'))
+      const grams: string[] = []
+      for (const p of patterns) {
+        if (exact.includes(p)) continue
+        const g = gramOf(p)
+        if (g === null) return null
+        grams.push(g)
+      }
+      const out: Probe[] = []
+      if (exact.length > 0) out.push({ kind: 'value', field, values: fold(exact) })
+      if (grams.length > 0) out.push({ kind: 'gram', field, grams: [...new Set(grams)] })
+      return out
     }
     default:
       return null
   }
+}
+
+function fold(xs: readonly string[]): string[] {
+  return [...new Set(xs.map((x) => x.toLowerCase()))]
+}
+
+/**
+ * One folded three-character piece every value matching the wildcard pattern contains, or null when the
+ * pattern has no fixed run of three characters. Pieces of letters and digits that are not everywhere in
+ * Windows paths are preferred; later pieces win ties (the end of a path is its most specific part).
+ */
+export function gramOf(pattern: string): string | null {
+  let best: string | null = null
+  let bestScore = Infinity
+  for (const run of pattern.toLowerCase().split(/[*?]/)) {
+    for (let i = 0; i + 3 <= run.length; i++) {
+      const g = run.slice(i, i + 3)
+      let score = COMMON_GRAMS.has(g) ? 10 : 0
+      for (let j = 0; j < 3; j++) if (!/[a-z0-9]/.test(g.charAt(j))) score += 2
+      if (score <= bestScore) { best = g; bestScore = score }
+    }
+  }
+  return best
 }

@@ -154,12 +154,7 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
     push(rec) {
       events++
       selected.length = 0
-      index.select(rec.event, (i) => {
-        if (isSelected[i] === 1) return
-        isSelected[i] = 1
-        selected.push(i)
-      })
-      for (const i of selected) isSelected[i] = 0
+      index.select(rec.event, selected, isSelected)
       // Rule order, so interleaving does not depend on the index's layout.
       selected.sort((a, b) => a - b)
       routed += selected.length
@@ -228,39 +223,62 @@ function resultTime(r: QueryResult): number | null {
 
 // ---- the index ------------------------------------------------------------------------------------------
 
-interface Bucket {
-  /** Rules with a stage here that has no value key: always candidates for this category. */
-  readonly scan: Set<number>
-  /** field → folded literal → rules. */
-  readonly byValue: Map<string, Map<string, number[]>>
+/** Rules keyed on one field in one bucket: by folded value and by folded trigram code. */
+interface FieldKeys {
+  readonly values: Map<string, number[]>
+  readonly grams: Map<number, number[]>
 }
 
-/** A bucket ready for lookups: scan list plus one precompiled field reader per keyed field. */
+interface Bucket {
+  /** Rules with a stage here that has no key: always candidates for this category. */
+  readonly scan: Set<number>
+  readonly byField: Map<string, FieldKeys>
+}
+
+/** A field's keys ready for lookups. */
+interface CompiledField {
+  readonly read: (event: EcsEvent) => Scalar[]
+  readonly values: ReadonlyMap<string, readonly number[]> | null
+  readonly grams: ReadonlyMap<number, readonly number[]> | null
+  /** Low 16 bits of every trigram code present: most positions of a value are rejected without a map lookup. */
+  readonly gramMask: Uint8Array | null
+  /** Every rule keyed on the field: a value the keys cannot judge (not a string, not ASCII) reaches them all. */
+  readonly all: readonly number[]
+}
+
 interface CompiledBucket {
   readonly scan: readonly number[]
-  readonly keyed: readonly { readonly read: (event: EcsEvent) => Scalar[]; readonly byValue: ReadonlyMap<string, readonly number[]> }[]
+  readonly fields: readonly CompiledField[]
 }
 
 interface RuleIndex {
-  select(event: EcsEvent, add: (rule: number) => void): void
+  /** Appends the rules that may use `event` to `out`, each once (`mark` is all zero before and after). */
+  select(event: EcsEvent, out: number[], mark: Uint8Array): void
 }
+
+/** Folded ASCII trigram as a number (7 bits per character). */
+const gramCode = (g: string): number => (g.charCodeAt(0) << 14) | (g.charCodeAt(1) << 7) | g.charCodeAt(2)
 
 function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
   // category field → category (folded; '' = any) → bucket
   const fields = new Map<string, Map<string, Bucket>>()
+  const addTo = <K>(map: Map<K, number[]>, key: K, rule: number): void => {
+    const list = map.get(key)
+    if (list) { if (!list.includes(rule)) list.push(rule) } else map.set(key, [rule])
+  }
   perRule.forEach((stages, rule) => {
     for (const st of stages) {
       let cats = fields.get(st.categoryField)
       if (!cats) { cats = new Map(); fields.set(st.categoryField, cats) }
       const key = st.category === null ? '' : st.category.toLowerCase()
       let bucket = cats.get(key)
-      if (!bucket) { bucket = { scan: new Set(), byValue: new Map() }; cats.set(key, bucket) }
-      if (st.valueKey === null) { bucket.scan.add(rule); continue }
-      let byField = bucket.byValue.get(st.valueKey.field)
-      if (!byField) { byField = new Map(); bucket.byValue.set(st.valueKey.field, byField) }
-      for (const v of st.valueKey.values) {
-        const list = byField.get(v)
-        if (list) { if (!list.includes(rule)) list.push(rule) } else byField.set(v, [rule])
+      if (!bucket) { bucket = { scan: new Set(), byField: new Map() }; cats.set(key, bucket) }
+      if (st.probes === null) { bucket.scan.add(rule); continue }
+      for (const p of st.probes) {
+        let keys = bucket.byField.get(p.field)
+        if (!keys) { keys = { values: new Map(), grams: new Map() }; bucket.byField.set(p.field, keys) }
+        if (p.kind === 'value') for (const v of p.values) addTo(keys.values, v, rule)
+        else for (const g of p.grams) addTo(keys.grams, gramCode(g), rule)
       }
     }
   })
@@ -271,49 +289,84 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
     if (!r) { r = valuesOf(field); readers.set(field, r) }
     return r
   }
-  const compileBucket = (b: Bucket): CompiledBucket => ({
-    scan: [...b.scan],
-    keyed: [...b.byValue].map(([field, byValue]) => ({
-      read: reader(field),
-      // A rule already in `scan` needs no value entries in the same bucket.
-      byValue: new Map([...byValue].map(([v, list]) => [v, list.filter((r) => !b.scan.has(r))] as const).filter(([, l]) => l.length > 0)),
-    })).filter((k) => k.byValue.size > 0),
-  })
+  const compileBucket = (b: Bucket): CompiledBucket => {
+    // A rule already in `scan` needs no keyed entries in the same bucket.
+    const prune = <K>(m: Map<K, number[]>): Map<K, number[]> | null => {
+      const out = new Map<K, number[]>()
+      for (const [k, list] of m) {
+        const kept = list.filter((r) => !b.scan.has(r))
+        if (kept.length > 0) out.set(k, kept)
+      }
+      return out.size > 0 ? out : null
+    }
+    const compiled: CompiledField[] = []
+    for (const [field, keys] of b.byField) {
+      const values = prune(keys.values)
+      const grams = prune(keys.grams)
+      if (values === null && grams === null) continue
+      let gramMask: Uint8Array | null = null
+      if (grams) {
+        gramMask = new Uint8Array(0x10000)
+        for (const code of grams.keys()) gramMask[code & 0xffff] = 1
+      }
+      const all = new Set<number>()
+      for (const m of [values, grams]) if (m) for (const list of m.values()) for (const r of list) all.add(r)
+      compiled.push({ read: reader(field), values, grams, gramMask, all: [...all] })
+    }
+    return { scan: [...b.scan], fields: compiled }
+  }
   const layout = [...fields].map(([field, cats]) => {
     const compiled = new Map([...cats].map(([k, b]) => [k, compileBucket(b)] as const))
     return { read: reader(field), cats: compiled, any: compiled.get('') ?? null }
   })
 
-  const visit = (b: CompiledBucket, event: EcsEvent, add: (rule: number) => void): void => {
-    for (const r of b.scan) add(r)
-    for (const { read, byValue } of b.keyed) {
-      for (const v of read(event)) {
-        if (typeof v === 'string' && hasNonAscii(v)) {
-          // Unicode folding is Lucene's, not ours: route to every rule keyed on this field.
-          for (const list of byValue.values()) for (const r of list) add(r)
+  const visit = (b: CompiledBucket, event: EcsEvent, out: number[], mark: Uint8Array): void => {
+    for (const r of b.scan) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
+    for (const f of b.fields) {
+      for (const v of f.read(event)) {
+        if (typeof v !== 'string' || hasNonAscii(v)) {
+          // Numbers, booleans and Unicode folding are the compiled matcher's business: every keyed rule.
+          for (const r of f.all) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
           break
         }
-        const list = byValue.get(String(v).toLowerCase())
-        if (list) for (const r of list) add(r)
+        if (f.values) {
+          const list = f.values.get(v.toLowerCase())
+          if (list) for (const r of list) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
+        }
+        if (f.grams && f.gramMask) gramHits(v, f.grams, f.gramMask, out, mark)
       }
     }
   }
 
   return {
-    select(event, add) {
+    select(event, out, mark) {
       for (const { read, cats, any } of layout) {
-        if (any) visit(any, event, add)
+        if (any) visit(any, event, out, mark)
         for (const c of read(event)) {
           if (typeof c !== 'string') continue
           if (hasNonAscii(c)) {
-            for (const [k, b] of cats) if (k !== '') visit(b, event, add)
+            for (const [k, b] of cats) if (k !== '') visit(b, event, out, mark)
             continue
           }
           const b = cats.get(c.toLowerCase())
-          if (b && b !== any) visit(b, event, add)
+          if (b && b !== any) visit(b, event, out, mark)
         }
       }
+      for (const r of out) mark[r] = 0
     },
+  }
+}
+
+/** Rules whose trigram occurs in `v` (ASCII, folded as it goes). */
+function gramHits(v: string, grams: ReadonlyMap<number, readonly number[]>, mask: Uint8Array, out: number[], mark: Uint8Array): void {
+  let code = 0
+  for (let i = 0; i < v.length; i++) {
+    let c = v.charCodeAt(i)
+    if (c >= 65 && c <= 90) c += 32
+    code = ((code << 7) | c) & 0x1fffff
+    if (i < 2 || mask[code & 0xffff] === 0) continue
+    const list = grams.get(code)
+    if (list) for (const r of list) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
   }
 }
 
@@ -325,13 +378,16 @@ function hasNonAscii(s: string): boolean {
 /** Non-null scalar values of a field (nested or dotted keys, arrays flattened), read with EQL's accessor. */
 function valuesOf(field: string): (event: EcsEvent) => Scalar[] {
   const read = fieldAccessor(field)
+  const push = (out: Scalar[], v: Value): void => {
+    if (Array.isArray(v)) for (const x of v as readonly Value[]) push(out, x)
+    else if (v !== null) out.push(v as Scalar)
+  }
   return (event) => {
+    const v = read(event)
+    if (v === null) return []
+    if (!Array.isArray(v)) return [v as Scalar]
     const out: Scalar[] = []
-    const push = (v: Value): void => {
-      if (Array.isArray(v)) for (const x of v as readonly Value[]) push(x)
-      else if (v !== null) out.push(v as Scalar)
-    }
-    push(read(event))
+    push(out, v)
     return out
   }
 }
