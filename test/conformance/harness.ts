@@ -8,7 +8,8 @@ import { parse as parseToml } from 'smol-toml'
 import { parse } from '../../src/eql/parser.js'
 import { compile } from '../../src/eql/compile.js'
 import { renderError } from '../../src/eql/errors.js'
-import { mergeFieldTypes, parseMappingText, resolveField, type FieldTypes } from '../../src/eql/fieldtypes.js'
+import { parseMappingText, resolveField, type FieldTypes } from '../../src/eql/fieldtypes.js'
+import { mergeIndexMappings } from '../../src/eql/index-mappings.js'
 import { formatIsoMs } from '../../src/eql/date.js'
 import type { CompiledQuery } from '../../src/eql/compiled.js'
 import type { EcsEvent, Value } from '../../src/eql/value.js'
@@ -83,23 +84,6 @@ function readNdjson(path: string): EcsEvent[] {
     }
   })
   return out
-}
-
-/**
- * One query over several indices (sample1,2,3) sees each document with its own index's mapping. The
- * only per-index difference that matters to these suites is a date field's `format` (`dd-MM-yyyy` in
- * one index, `yyyy-MM-dd` in another), so formats of the same date field are joined with `||`.
- */
-function mergeIndexMappings(base: FieldTypes, next: FieldTypes): FieldTypes {
-  const merged = new Map(mergeFieldTypes(base, next))
-  for (const [name, t] of next) {
-    const old = base.get(name)
-    if (old?.kind === 'date' && t.kind === 'date' && old.format !== t.format) {
-      const formats = [old.format, t.format].map((f) => f ?? 'strict_date_optional_time||epoch_millis')
-      merged.set(name, { ...t, format: [...new Set(formats.join('||').split('||'))].join('||') })
-    }
-  }
-  return merged
 }
 
 function readMapping(path: string): FieldTypes {
