@@ -1,6 +1,6 @@
 // `vigil query '<EQL>' <files…>`: run one EQL query over files and print the results in Elasticsearch's order.
 import { readFileSync } from 'node:fs'
-import { parse, tryCompile, renderError, buildPrefilter, type Query, type Expr, defaultFieldTypes, parseMappingText, mergeFieldTypes, mergeIndexMappings, type CompiledQuery, type FieldTypes } from '../eql/index.js'
+import { parse, tryCompile, renderError, type Value, buildPrefilter, type Query, type Expr, defaultFieldTypes, parseMappingText, mergeFieldTypes, mergeIndexMappings, type CompiledQuery, type FieldTypes } from '../eql/index.js'
 import { runQuery, type EventRecord, type QueryResult } from '../detect/index.js'
 import type { InputFormat } from '../ingest/types.js'
 import { readEvents, ecsLinePrefilter } from './events.js'
@@ -111,6 +111,7 @@ function candidateTest(q: CompiledQuery): (rec: EventRecord) => boolean {
 }
 
 export interface QueryRun {
+  readonly compiled: CompiledQuery
   readonly results: QueryResult[]
   readonly summary: RunSummary
 }
@@ -125,16 +126,17 @@ export async function executeQuery(text: string, paths: readonly string[], opts:
     if (isCandidate(rec)) candidates.push(rec)
   }
   const results = runQuery(compiled, candidates, { size: opts.size, maxSamplesPerKey: opts.maxSamplesPerKey })
-  return { results, summary }
+  return { compiled, results, summary }
 }
 
 export async function runQueryCommand(text: string, paths: readonly string[], opts: QueryOptions): Promise<number> {
-  const { results, summary } = await executeQuery(text, paths, opts)
+  const { compiled, results, summary } = await executeQuery(text, paths, opts)
   const out = createLineWriter(opts.output)
+  const keysOf = joinKeyRenderer(compiled)
   // Only a document nested thousands deep (not kept as text) fails to serialize: a positioned problem.
   const serialize = (r: QueryResult): string | undefined => {
     try {
-      return resultJson(r)
+      return resultJson(r, keysOf)
     } catch (e) {
       const rec = r.kind === 'event' ? r.record : r.members.find((m) => m !== null)
       if (rec?.source) countProblem(summary, { source: rec.source, reason: `cannot serialize result: ${(e as Error).message}` })
@@ -163,10 +165,23 @@ export async function runQueryCommand(text: string, paths: readonly string[], op
 }
 
 /** The output contract: an event exactly as read; a sequence/sample as `{"join_keys":[…],"events":[…]}`. */
-export function resultJson(r: QueryResult): string {
+export function resultJson(r: QueryResult, keysOf: (r: QueryResult & { kind: 'sequence' | 'sample' }) => readonly Value[] = (x) => x.joinKeys): string {
   if (r.kind === 'event') return eventJson(r.record)
   const events = r.members.map((m) => (m === null ? '{"missing":true}' : eventJson(m)))
-  return `{"join_keys":${JSON.stringify(r.joinKeys)},"events":[${events.join(',')}]}`
+  return `{"join_keys":${JSON.stringify(keysOf(r))},"events":[${events.join(',')}]}`
+}
+
+/**
+ * Join keys as Elasticsearch returns them: the engine holds a date key as epoch ms; a sequence shows it in
+ * ISO 8601 (the field's date format), a sample as epoch ms (a composite-aggregation bucket key).
+ */
+export function joinKeyRenderer(q: CompiledQuery): (r: QueryResult & { kind: 'sequence' | 'sample' }) => readonly Value[] {
+  if (q.kind !== 'sequence') return (r) => r.joinKeys
+  // All stages have the same key arity; the last positive stage names the key types.
+  const stage = [...q.stages].reverse().find((st) => !st.isMissing) ?? q.stages[0]
+  const isDate = (stage?.keys ?? []).map((k) => k.esType === 'date' || k.esType === 'date_nanos')
+  if (!isDate.some(Boolean)) return (r) => r.joinKeys
+  return (r) => r.joinKeys.map((v, i) => (isDate[i] && typeof v === 'number' ? new Date(v).toISOString() : v))
 }
 
 function eventJson(rec: EventRecord): string {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { loadSuites, conformanceDir, checkEntry, resultIds, resultJoinKeys } from './harness.js'
-import { executeQuery, compileQueryText, loadMappingFiles, type QueryOptions } from '../../src/cli/query.js'
+import { loadSuites, conformanceDir, checkEntry, resultIds } from './harness.js'
+import { executeQuery, joinKeyRenderer, type QueryOptions } from '../../src/cli/query.js'
 
 const dir = conformanceDir()
 const suites = loadSuites(dir)
@@ -25,7 +25,6 @@ function optionsFor(datasetName: string, tiebreaker: string | undefined): { file
 for (const suite of suites) {
   test(`vigil query conformance: ${suite.name}`, async (t) => {
     const { files, opts } = optionsFor(suite.dataset.name, suite.dataset.tiebreakerField)
-    const fieldTypes = loadMappingFiles(opts.mapping ?? [])
     let passed = 0
     for (const entry of suite.entries) {
       await t.test(entry.name, async () => {
@@ -33,8 +32,10 @@ for (const suite of suites) {
         const o: QueryOptions = { ...opts, size: entry.size ?? 50, maxSamplesPerKey: entry.maxSamplesPerKey }
         const run = await executeQuery(entry.query, files, o)
         assert.equal(run.summary.malformed, 0)
-        const compiled = compileQueryText(entry.query, o)
-        const check = checkEntry(entry, resultIds(run.results, suite.dataset.idField), resultJoinKeys(compiled, run.results, fieldTypes))
+        // Join keys exactly as `vigil query` prints them, compared the way ES's spec tests do (toString).
+        const keysOf = joinKeyRenderer(run.compiled)
+        const joinKeys = run.results.flatMap((r) => (r.kind === 'event' ? [] : keysOf(r).map((v) => (v === null ? 'null' : String(v)))))
+        const check = checkEntry(entry, resultIds(run.results, suite.dataset.idField), joinKeys)
         assert.ok(check.ok, check.ok ? '' : `${check.reason}\n${entry.query}`)
         passed++
       })
