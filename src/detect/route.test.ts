@@ -31,7 +31,11 @@ const CASES: readonly (readonly [string, readonly string[]])[] = [
   ['process where event.code == 4688', ['process -']],
   ['any where true', ['any -']],
   ['sequence by host.id [network where destination.port == 5985] [process where process.parent.name : "winrshost.exe"] until [process where event.action == "end"]',
-    ['network -', 'process process.parent.name=winrshost.exe', 'process event.action=end']],
+    ['network destination.port#5985', 'process process.parent.name=winrshost.exe', 'process event.action=end']],
+  ['network where destination.port in (445, 3389) and network.direction : "ingress"', ['network destination.port#445|3389']],
+  ['network where destination.port == 445.0', ['network -']],
+  ['network where destination.port == "445"', ['network -']],
+  ['network where network.direction : "ingress" and host.os.type == "windows"', ['network network.direction=ingress']],
   ['sample by host.id [file where file.extension : "exe"] [process where true]', ['file file.extension=exe', 'process -']],
 ]
 
@@ -39,7 +43,8 @@ for (const [query, expected] of CASES) {
   test(`route: ${query}`, () => {
     const parsed = parse(query)
     assert.ok(parsed.ok, JSON.stringify(parsed))
-    const probe = (p: Probe): string => p.kind === 'value' ? `${p.field}=${p.values.join('|')}` : `${p.field}~${p.grams.join('|')}`
+    const probe = (p: Probe): string =>
+      p.kind === 'gram' ? `${p.field}~${p.grams.join('|')}` : `${p.field}${p.kind === 'number' ? '#' : '='}${p.values.join('|')}`
     const got = routeStages(parsed.value, 'event.category').map((s) =>
       `${s.category ?? 'any'} ${s.probes ? s.probes.map(probe).join(' ') : '-'}`)
     assert.deepEqual(got, expected)

@@ -9,9 +9,13 @@ import { defaultFieldTypes, type EventQuery, type Expr, type Query } from '../eq
 
 export type EqlQueryAst = Query
 
-/** `value`: the field equals one of `values` (ASCII case-folded). `gram`: it contains one of `grams` (3 folded ASCII chars). */
+/**
+ * `value`: the field equals one of `values` (ASCII case-folded). `gram`: it contains one of `grams` (3 folded
+ * ASCII chars). `number`: a long field whose indexed (truncated) value is one of `values` (integers as text).
+ */
 export type Probe =
   | { readonly kind: 'value'; readonly field: string; readonly values: readonly string[] }
+  | { readonly kind: 'number'; readonly field: string; readonly values: readonly string[] }
   | { readonly kind: 'gram'; readonly field: string; readonly grams: readonly string[] }
 
 export interface RoutedStage {
@@ -28,8 +32,7 @@ export interface RoutedStage {
  */
 const UBIQUITOUS = new Set([
   'event.dataset', 'data_stream.dataset', 'event.module', 'host.os.type', 'host.os.family', 'host.os.platform',
-  'event.type', 'event.kind', 'event.outcome', 'event.provider', 'network.direction', 'network.transport',
-  'network.protocol', 'network.type', 'agent.type', 'ecs.version', 'data_stream.type', 'data_stream.namespace',
+  'event.type', 'event.kind', 'event.provider', 'network.type', 'agent.type', 'ecs.version', 'data_stream.type', 'data_stream.namespace',
   'winlog.channel', 'user.domain', 'process.parent.executable',
 ])
 /** Names that identify what happened or which program: usually the rarest values in Windows telemetry. */
@@ -66,6 +69,10 @@ export function routeStages(query: Query, categoryField: string): RoutedStage[] 
 
 /** Fields the ECS table types as keyword: their tests compare strings, so a folded literal is a sound key. */
 const KEYWORD_FIELDS: ReadonlySet<string> = new Set([...defaultFieldTypes()].filter(([, t]) => t.kind === 'keyword').map(([name]) => name))
+/** Fields the ECS table types as long: integer literals compare with the truncated number. */
+const LONG_FIELDS: ReadonlySet<string> = new Set([...defaultFieldTypes()].filter(([, t]) => t.kind === 'long').map(([name]) => name))
+/** True for most events but splits them in a few groups: better than nothing, worse than any real key. */
+const COARSE = new Set(['network.direction', 'event.outcome', 'network.transport', 'network.protocol'])
 
 interface Key { readonly probes: readonly Probe[]; readonly cost: number }
 
@@ -99,7 +106,9 @@ function keyOf(e: Expr, types: ReadonlySet<string>): Key | null {
 }
 
 function costOf(p: Probe): number {
+  if (COARSE.has(p.field)) return 300
   if (UBIQUITOUS.has(p.field)) return 1000
+  if (p.kind === 'number') return 2 * p.values.length
   if (p.kind === 'value') {
     const w = NAME_FIELDS.has(p.field) ? 1 : PARENT_FIELDS.has(p.field) ? 4 : PATH_FIELDS.has(p.field) ? 3 : 2
     return w * p.values.length
@@ -116,6 +125,22 @@ function fieldName(e: Expr, types: ReadonlySet<string>): string | null {
   return types.has(name) ? name : null
 }
 
+function longField(e: Expr): string | null {
+  if (e.kind !== 'field') return null
+  const name = e.path.join('.')
+  return LONG_FIELDS.has(name) ? name : null
+}
+
+/** Integer literals as the text of their number (what a truncated long value prints as). */
+function integers(xs: readonly Expr[]): string[] | null {
+  const out = new Set<string>()
+  for (const x of xs) {
+    if (x.kind !== 'literal' || x.type !== 'integer' || typeof x.value !== 'number' || !Number.isSafeInteger(x.value)) return null
+    out.add(String(x.value))
+  }
+  return out.size > 0 && out.size <= MAX_VALUES ? [...out] : null
+}
+
 function literals(xs: readonly Expr[]): string[] | null {
   const out: string[] = []
   for (const x of xs) {
@@ -130,6 +155,12 @@ function probesOf(e: Expr, types: ReadonlySet<string>): Probe[] | null {
   switch (e.kind) {
     case 'compare': {
       if (e.op !== '==') return null
+      const lnum = longField(e.left)
+      const rnum = lnum === null ? longField(e.right) : null
+      if (lnum !== null || rnum !== null) {
+        const values = integers([lnum !== null ? e.right : e.left])
+        return values ? [{ kind: 'number', field: (lnum ?? rnum) as string, values }] : null
+      }
       const lf = fieldName(e.left, types)
       const rf = lf === null ? fieldName(e.right, types) : null
       const field = lf ?? rf
@@ -137,6 +168,11 @@ function probesOf(e: Expr, types: ReadonlySet<string>): Probe[] | null {
       return field && values ? [{ kind: 'value', field, values: fold(values) }] : null
     }
     case 'in': {
+      const long = e.isNegated ? null : longField(e.value)
+      if (long !== null) {
+        const values = integers(e.list)
+        return values ? [{ kind: 'number', field: long, values }] : null
+      }
       const field = e.isNegated ? null : fieldName(e.value, types)
       const values = field ? literals(e.list) : null
       return field && values ? [{ kind: 'value', field, values: fold(values) }] : null

@@ -225,7 +225,9 @@ function resultTime(r: QueryResult): number | null {
 
 /** Rules keyed on one field in one bucket: by folded value and by folded trigram code. */
 interface FieldKeys {
+  /** Folded strings, or for a long field the integers as text. */
   readonly values: Map<string, number[]>
+  isNumeric: boolean
   readonly grams: Map<number, number[]>
 }
 
@@ -238,6 +240,8 @@ interface Bucket {
 /** A field's keys ready for lookups. */
 interface CompiledField {
   readonly read: (event: EcsEvent) => Scalar[]
+  /** A long field: values are looked up as the truncated number Elasticsearch indexes. */
+  readonly isNumeric: boolean
   readonly values: ReadonlyMap<string, readonly number[]> | null
   readonly grams: ReadonlyMap<number, readonly number[]> | null
   /** Low 16 bits of every trigram code present: most positions of a value are rejected without a map lookup. */
@@ -276,8 +280,8 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
       if (st.probes === null) { bucket.scan.add(rule); continue }
       for (const p of st.probes) {
         let keys = bucket.byField.get(p.field)
-        if (!keys) { keys = { values: new Map(), grams: new Map() }; bucket.byField.set(p.field, keys) }
-        if (p.kind === 'value') for (const v of p.values) addTo(keys.values, v, rule)
+        if (!keys) { keys = { values: new Map(), grams: new Map(), isNumeric: p.kind === 'number' }; bucket.byField.set(p.field, keys) }
+        if (p.kind !== 'gram') for (const v of p.values) addTo(keys.values, v, rule)
         else for (const g of p.grams) addTo(keys.grams, gramCode(g), rule)
       }
     }
@@ -311,7 +315,7 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
       }
       const all = new Set<number>()
       for (const m of [values, grams]) if (m) for (const list of m.values()) for (const r of list) all.add(r)
-      compiled.push({ read: reader(field), values, grams, gramMask, all: [...all] })
+      compiled.push({ read: reader(field), isNumeric: keys.isNumeric, values, grams, gramMask, all: [...all] })
     }
     return { scan: [...b.scan], fields: compiled }
   }
@@ -323,6 +327,14 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
   const visit = (b: CompiledBucket, event: EcsEvent, out: number[], mark: Uint8Array): void => {
     for (const r of b.scan) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
     for (const f of b.fields) {
+      if (f.isNumeric) {
+        for (const v of f.read(event)) {
+          const key = longKey(v)
+          const list = key === null ? undefined : f.values?.get(key)
+          if (list) for (const r of list) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
+        }
+        continue
+      }
       for (const v of f.read(event)) {
         if (typeof v !== 'string' || hasNonAscii(v)) {
           // Numbers, booleans and Unicode folding are the compiled matcher's business: every keyed rule.
@@ -368,6 +380,20 @@ function gramHits(v: string, grams: ReadonlyMap<number, readonly number[]>, mask
     const list = grams.get(code)
     if (list) for (const r of list) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
   }
+}
+
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+
+/** A raw value as a long field indexes it (numbers and numeric strings, truncated), as text; null if not indexed. */
+function longKey(v: Scalar): string | null {
+  let n: number
+  if (typeof v === 'number') n = v
+  else if (typeof v === 'string') {
+    const t = v.trim()
+    if (!NUMERIC.test(t)) return null
+    n = Number(t)
+  } else return null
+  return Number.isFinite(n) ? String(Math.trunc(n)) : null
 }
 
 function hasNonAscii(s: string): boolean {
