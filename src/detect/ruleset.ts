@@ -125,21 +125,29 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
 
   const index = buildIndex(slots.map((s) => routeStages(s.rule.ast, s.rule.eventCategoryField ?? 'event.category')))
   const suppressors = slots.filter((s) => s.suppressor !== null)
+  // Watermarks come once per released event: only sequence engines keep state that time expires (event and
+  // sample engines ignore advanceTo), so the other rules are not visited each time.
+  const timed = slots.filter((s) => s.rule.query.kind === 'sequence')
   // Per-event scratch: rules already selected for the current event (cleared after each event).
   const isSelected = new Uint8Array(slots.length)
   const selected: number[] = []
   let lastTimeMs = -Infinity
 
-  const deliver = (slot: Slot, rec: EventRecord, globalHit: () => boolean): void => {
-    if (slot.isDisabled || slot.runner.isDone) return
+  const globalExceptions = opts.exceptions ?? null
+  /**
+   * Hands the event to one rule unless an exception removes it. `global` is whether the unscoped global
+   * exceptions match (null: not evaluated yet, done at most once per event); returns it for the next rule.
+   */
+  const deliver = (slot: Slot, rec: EventRecord, global: boolean | null): boolean | null => {
+    if (slot.isDisabled || slot.runner.isDone) return global
     const ev = rec.event
     slot.events++
-    const global = opts.exceptions
-    const hasScoped = global != null && (global.scopedRuleIds?.has(slot.rule.ruleId) ?? true)
-    if (globalHit() || (hasScoped && global.match(ev, slot.rule.ruleId) !== null)
+    if (global === null) global = globalExceptions !== null && globalExceptions.match(ev) !== null
+    const hasScoped = globalExceptions !== null && (globalExceptions.scopedRuleIds?.has(slot.rule.ruleId) ?? true)
+    if (global || (hasScoped && globalExceptions.match(ev, slot.rule.ruleId) !== null)
       || (slot.rule.exceptions?.match(ev, slot.rule.ruleId) ?? null) !== null) {
       slot.excepted++
-      return
+      return global
     }
     const own = slot.rule.hasOwnTimestamp ? { ...rec, timestampMs: slot.rule.query.time.timestampMs(ev) } : rec
     try {
@@ -148,6 +156,7 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
       slot.isDisabled = true
       opts.onRuleError?.(slot.rule.ruleId, e)
     }
+    return global
   }
 
   return {
@@ -156,17 +165,12 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
       selected.length = 0
       index.select(rec.event, selected, isSelected)
       // Rule order, so interleaving does not depend on the index's layout.
-      selected.sort((a, b) => a - b)
+      if (selected.length > 1) selected.sort(byNumber)
       routed += selected.length
-      // Unscoped global exceptions are evaluated once per event, and only if some rule wants the event.
       let global: boolean | null = null
-      const globalHit = (): boolean => {
-        if (global === null) global = (opts.exceptions?.match(rec.event) ?? null) !== null
-        return global
-      }
       for (const i of selected) {
         const slot = slots[i]
-        if (slot) deliver(slot, rec, globalHit)
+        if (slot) global = deliver(slot, rec, global)
       }
       if (rec.timestampMs !== null && rec.timestampMs > lastTimeMs) {
         lastTimeMs = rec.timestampMs
@@ -174,7 +178,7 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
       }
     },
     advanceTo(ms) {
-      for (const s of slots) if (!s.isDisabled) s.runner.advanceTo(ms)
+      for (const s of timed) if (!s.isDisabled) s.runner.advanceTo(ms)
       for (const s of suppressors) s.suppressor?.advance(ms)
     },
     end() {
@@ -202,6 +206,8 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
     }),
   }
 }
+
+const byNumber = (a: number, b: number): number => a - b
 
 function toAlerts(rule: RuleSetRule, r: QueryResult, build: { now?: () => Date }): Alert[] {
   if (r.kind === 'event') return [buildEventAlert(rule.alertRule, r.record, rule.overrides([r.record.event]), build)]
