@@ -88,6 +88,8 @@ interface Slot {
   readonly rule: RuleSetRule
   readonly runner: Runner
   readonly suppressor: Suppressor | null
+  /** Watermark last handed to the runner (lazy sequence runners catch up before their next event). */
+  advancedTo: number
   events: number
   excepted: number
   results: number
@@ -119,15 +121,23 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
       else emit(alerts)
     }
     if (rule.suppression) suppressor = createSuppressor({ ruleId: rule.ruleId, version: rule.alertRule.version }, rule.suppression, emit)
-    const slot: Slot = { rule, runner: createRunner(rule.query, { onResult }), suppressor, ...counters }
+    const slot: Slot = { rule, runner: createRunner(rule.query, { onResult }), suppressor, advancedTo: -Infinity, ...counters }
     return slot
   })
 
   const index = buildIndex(slots.map((s) => routeStages(s.rule.ast, s.rule.eventCategoryField ?? 'event.category')))
   const suppressors = slots.filter((s) => s.suppressor !== null)
-  // Watermarks come once per released event: only sequence engines keep state that time expires (event and
-  // sample engines ignore advanceTo), so the other rules are not visited each time.
-  const timed = slots.filter((s) => s.rule.query.kind === 'sequence')
+  // Watermarks come once per released event, and visiting every rule each time would cost more than the
+  // matching. Event and sample engines ignore them. A sequence only expires partials with them, which its own
+  // next event does as well, so a watermark is handed over just before that event (several coalesce into the
+  // last: expiry is monotonic) — the same state at every push. A trailing missing-event stage (`![…]` last)
+  // emits results when time passes, so those sequences get every watermark at once.
+  const eager = slots.filter((s) => s.rule.query.kind === 'sequence' && s.rule.query.stages.at(-1)?.isMissing === true)
+  const lazy = slots.filter((s) => s.rule.query.kind === 'sequence' && !eager.includes(s))
+  let watermark = -Infinity
+  const catchUp = (slot: Slot): void => {
+    if (slot.advancedTo < watermark && !slot.isDisabled) { slot.advancedTo = watermark; slot.runner.advanceTo(watermark) }
+  }
   // Per-event scratch: rules already selected for the current event (cleared after each event).
   const isSelected = new Uint8Array(slots.length)
   const selected: number[] = []
@@ -151,6 +161,7 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
     }
     const own = slot.rule.hasOwnTimestamp ? { ...rec, timestampMs: slot.rule.query.time.timestampMs(ev) } : rec
     try {
+      catchUp(slot)
       slot.runner.push(own)
     } catch (e) {
       slot.isDisabled = true
@@ -178,32 +189,39 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
       }
     },
     advanceTo(ms) {
-      for (const s of timed) if (!s.isDisabled) s.runner.advanceTo(ms)
+      if (ms > watermark) watermark = ms
+      for (const s of eager) if (!s.isDisabled) s.runner.advanceTo(ms)
       for (const s of suppressors) s.suppressor?.advance(ms)
     },
     end() {
       for (const s of slots) {
         if (s.isDisabled) continue
-        try { s.runner.end() } catch (e) { s.isDisabled = true; opts.onRuleError?.(s.rule.ruleId, e) }
+        try { catchUp(s); s.runner.end() } catch (e) { s.isDisabled = true; opts.onRuleError?.(s.rule.ruleId, e) }
       }
       for (const s of suppressors) s.suppressor?.flush()
     },
-    stats: () => ({
-      events,
-      routed,
-      alerts: totalAlerts,
-      rules: slots.map((s) => ({
-        ruleId: s.rule.ruleId,
-        name: s.rule.alertRule.name,
-        events: s.events,
-        excepted: s.excepted,
-        results: s.results,
-        alerts: s.alerts,
-        suppressed: s.suppressor?.stats().suppressed ?? 0,
-        pending: s.runner.stats().pending,
-        isDisabled: s.isDisabled,
-      })),
-    }),
+    stats() {
+      // Pending counts as if every watermark had been handed over.
+      for (const s of lazy) {
+        try { catchUp(s) } catch (e) { s.isDisabled = true; opts.onRuleError?.(s.rule.ruleId, e) }
+      }
+      return {
+        events,
+        routed,
+        alerts: totalAlerts,
+        rules: slots.map((s) => ({
+          ruleId: s.rule.ruleId,
+          name: s.rule.alertRule.name,
+          events: s.events,
+          excepted: s.excepted,
+          results: s.results,
+          alerts: s.alerts,
+          suppressed: s.suppressor?.stats().suppressed ?? 0,
+          pending: s.runner.stats().pending,
+          isDisabled: s.isDisabled,
+        })),
+      }
+    },
   }
 }
 
