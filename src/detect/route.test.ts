@@ -23,6 +23,8 @@ const CASES: readonly (readonly [string, readonly string[]])[] = [
     ['process process.args=-enc process.args~ttp']],
   ['process where process.command_line : "*sekurlsa*" and process.parent.name : ("a.exe", "b.exe", "c.exe")', ['process process.command_line~lsa']],
   ['process where source.ip == "10.0.0.1"', ['process -']],
+  ['process where process.name : ("cmd.exe", "certutil.exe") and process.args : "-urlcache"', ['process process.args=-urlcache']],
+  ['process where process.name : ("certutil.exe") and process.args : "-urlcache"', ['process process.name=certutil.exe']],
   ['process where my.custom.field == "x"', ['process -']],
   ['process where (process.name : "a.exe" and event.type == "start") and true', ['process process.name=a.exe']],
   ['process where host.os.type == "linux" and event.action == "exec"', ['process event.action=exec']],

@@ -47,6 +47,15 @@ const PATH_FIELDS = new Set([
   'process.executable', 'file.path', 'registry.path', 'registry.key', 'dll.path', 'file.target_path', 'process.working_directory',
 ])
 const MAX_VALUES = 64
+/**
+ * Programs running on every Windows host all day: a key listing one of them is nearly as wide as no key, so
+ * a conjunct on arguments or command lines is preferred when the stage has one.
+ */
+const COMMON_PROGRAMS = new Set([
+  'svchost.exe', 'explorer.exe', 'conhost.exe', 'cmd.exe', 'powershell.exe', 'chrome.exe', 'msedge.exe', 'firefox.exe',
+  'taskhostw.exe', 'services.exe', 'lsass.exe', 'dllhost.exe', 'runtimebroker.exe', 'searchindexer.exe',
+  'searchprotocolhost.exe', 'wmiprvse.exe', 'backgroundtaskhost.exe', 'rundll32.exe', 'msmpeng.exe', 'winlogon.exe',
+])
 
 /** Three-character pieces found in most Windows paths and command lines: never chosen when another exists. */
 const COMMON_GRAMS = new Set([
@@ -111,7 +120,7 @@ function costOf(p: Probe): number {
   if (p.kind === 'number') return 2 * p.values.length
   if (p.kind === 'value') {
     const w = NAME_FIELDS.has(p.field) ? 1 : PARENT_FIELDS.has(p.field) ? 4 : PATH_FIELDS.has(p.field) ? 3 : 2
-    return w * p.values.length
+    return p.values.reduce((sum, v) => sum + (COMMON_PROGRAMS.has(v) ? 25 : w), 0)
   }
   const w = PATH_FIELDS.has(p.field) ? 9 : 3
   return p.grams.reduce((sum, g) => sum + w * (COMMON_GRAMS.has(g) ? 4 : 1), 0)
