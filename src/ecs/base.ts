@@ -42,13 +42,21 @@ export function auditKeywords(keywords: WindowsRecord['keywords']): string[] | u
   if (keywords === undefined) return undefined
   if (typeof keywords !== 'string') return keywords.length > 0 ? [...keywords] : undefined
   // Only masks with bit 52 or 53 can carry audit keywords: test those digits before validating the rest.
-  if (keywords.length !== 18 || keywords.charCodeAt(0) !== 48) return undefined
-  const top = parseInt(keywords.slice(2, 6), 16)
-  if (!(top & 0x30) || !/^0[xX][0-9a-fA-F]{16}$/.test(keywords)) return undefined
+  if (keywords.length !== 18 || keywords.charCodeAt(0) !== 48 || (keywords.charCodeAt(1) | 32) !== 120) return undefined
+  // Bits 52–55 are the third hex digit: one char test rejects the common masks (Sysmon's 0x8000…).
+  const digit = hexDigit(keywords.charCodeAt(4))
+  if (digit < 0 || (digit & 3) === 0) return undefined
+  for (let i = 2; i < 18; i++) if (hexDigit(keywords.charCodeAt(i)) < 0) return undefined
   const out: string[] = []
-  if (top & 0x20) out.push('Audit Success')
-  if (top & 0x10) out.push('Audit Failure')
+  if (digit & 2) out.push('Audit Success')
+  if (digit & 1) out.push('Audit Failure')
   return out
+}
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48
+  const l = c | 32
+  return l >= 97 && l <= 102 ? l - 87 : -1
 }
 
 export function timestampOf(rec: WindowsRecord): string | undefined {
@@ -82,11 +90,16 @@ export function buildBase(rec: WindowsRecord, cx: MapContext): Draft {
 
   setHost(out, rec, cx)
 
-  const winlog: Obj = doc !== undefined && isObject(own(doc, 'winlog')) ? copyOwn(doc.winlog as Obj) : {}
+  let winlog: Obj
+  if (doc !== undefined && isObject(own(doc, 'winlog'))) {
+    winlog = copyOwn(doc.winlog as Obj)
+    delete winlog.event_data
+    delete winlog.level
+    delete winlog.time_created
+  } else {
+    winlog = {} // nothing to delete: a delete is a runtime call even for an absent key
+  }
   out.winlog = winlog
-  delete winlog.event_data
-  delete winlog.level
-  delete winlog.time_created
   if (rec.channel !== undefined) winlog.channel = rec.channel
   if (rec.computer !== undefined) winlog.computer_name = rec.computer
   winlog.event_id = rec.eventId

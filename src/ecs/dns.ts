@@ -45,7 +45,7 @@ export function parseQueryResults(results: string): DnsAnswers {
   for (const part of results.split(';')) {
     if (part === '') continue
     if (part.startsWith('type:')) {
-      const fields = part.split(/\s+/)
+      const fields = splitOnWhitespace(part)
       const type = DNS_TYPES[fields[1] ?? '']
       if (fields.length === 3) {
         answers.push(type === undefined ? { data: fields[2]! } : { type, data: fields[2]! })
@@ -54,13 +54,39 @@ export function parseQueryResults(results: string): DnsAnswers {
         answers.push(type === undefined ? {} : { type })
       }
     } else {
-      const m = v4mapped.exec(part)
+      // The pattern starts with `[` or `:`: other parts (plain IPs) skip the regex.
+      const c0 = part.charCodeAt(0)
+      const m = c0 === 91 || c0 === 58 ? v4mapped.exec(part) : null
       const ip = canonicalIp(m !== null ? m[1]! : part.trim())
       if (ip !== undefined) ips.push(ip)
     }
   }
   for (const ip of ips) answers.push({ type: ip.includes(':') ? 'AAAA' : 'A', data: ip })
   return { answers, resolvedIp: ips, hosts }
+}
+
+/** JavaScript's `\s` (what `split(/\s+/)` splits on). */
+function isJsSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13)
+  if (c < 0xa0) return false
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+}
+
+/** `s.split(/\s+/)` without the regex engine (one QueryResults part per answer of every DNS event). */
+function splitOnWhitespace(s: string): string[] {
+  const fields: string[] = []
+  const n = s.length
+  let start = 0
+  let i = 0
+  while (i < n) {
+    if (!isJsSpace(s.charCodeAt(i))) { i++; continue }
+    fields.push(s.slice(start, i))
+    while (i < n && isJsSpace(s.charCodeAt(i))) i++
+    start = i
+  }
+  fields.push(s.slice(start))
+  return fields
 }
 
 // Multi-label public suffixes common enough to matter; anything else is treated as a one-label TLD.

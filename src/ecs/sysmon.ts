@@ -7,7 +7,7 @@ import { DNS_STATUS, parseQueryResults, splitDomain } from './dns.js'
 import { canonicalIp } from './ip.js'
 import type { Obj } from './obj.js'
 import { toIsoMs } from './time.js'
-import { toBool, windowsBasename } from './values.js'
+import { lastIndexOfChar, toBool, windowsBasename } from './values.js'
 
 interface Category { readonly category?: readonly string[]; readonly type: readonly string[]; readonly action: string; readonly outcome?: string }
 
@@ -111,18 +111,38 @@ export function mapSysmon(d: Draft): boolean {
     if (type !== undefined) { out.message = type; drop(data, 'Type') }
   }
 
-  // Hashes: `SHA1=…,MD5=…,IMPHASH=…`, keys and values lower-cased, all-zero values dropped.
+  // Hashes: `SHA1=…,MD5=…,IMPHASH=…`, keys and values lower-cased, all-zero values dropped. IMPHASH is
+  // held apart (it moves to pe.imphash in every mapping), so the hash object is never `delete`d from:
+  // a delete turns it into a slow dictionary-mode object.
   const hashText = val(src.Hashes) ?? val(src.Hash)
   let hashes: Obj | undefined
+  let imphash: string | undefined
   if (hashText !== undefined) {
-    for (const pair of hashText.toLowerCase().split(',')) {
-      const eq = pair.indexOf('=')
-      if (eq <= 0) continue
-      const key = pair.slice(0, eq).trim()
-      const value = pair.slice(eq + 1).trim()
-      if (isZeros(value) || key === '__proto__') continue
-      ;(hashes ??= {})[key] = value
-      ;(relatedHash ??= []).push(value)
+    const lower = hashText.toLowerCase()
+    const n = lower.length
+    let start = 0
+    let eq = -1 // the next `=` at or after `start`; reused across pairs so hostile text stays linear
+    while (start <= n) {
+      let end = lower.indexOf(',', start)
+      if (end < 0) end = n
+      if (eq < start) { eq = lower.indexOf('=', start); if (eq < 0) eq = n + 1 }
+      if (eq > start && eq < end) {
+        const key = trimmed(lower, start, eq)
+        const value = trimmed(lower, eq + 1, end)
+        if (!isZeros(value) && key !== '__proto__') {
+          hashes ??= {}
+          // Named stores for the usual keys keep the object's shape stable from event to event.
+          switch (key) {
+            case 'sha1': hashes.sha1 = value; break
+            case 'md5': hashes.md5 = value; break
+            case 'sha256': hashes.sha256 = value; break
+            case 'imphash': imphash = value; break
+            default: hashes[key] = value
+          }
+          ;(relatedHash ??= []).push(value)
+        }
+      }
+      start = end + 1
     }
   }
 
@@ -154,7 +174,7 @@ export function mapSysmon(d: Draft): boolean {
   const pCmd = isCreate ? val(src.ParentCommandLine) : undefined
   if (pCmd !== undefined) (parent ??= {}).command_line = pCmd
   if (hashes !== undefined && PROCESS_HASH_EVENTS.has(code)) {
-    if (hashes.imphash !== undefined) { (pe ??= {}).imphash = hashes.imphash; delete hashes.imphash }
+    if (imphash !== undefined) (pe ??= {}).imphash = imphash
     ;(proc ??= {}).hash = hashes
   }
   if (isCreate || code === '4' || code === '16') pe = peFields(data, pe, true)
@@ -186,7 +206,7 @@ export function mapSysmon(d: Draft): boolean {
   const hasFile = FILE_EVENTS.has(code)
   if (hashes !== undefined && FILE_HASH_EVENTS.has(code)) {
     file = {}
-    if (hashes.imphash !== undefined) { file.pe = { imphash: hashes.imphash }; delete hashes.imphash }
+    if (imphash !== undefined) file.pe = { imphash }
     file.hash = hashes
   }
   const path = hasFile ? val(src.TargetFilename) ?? val(src.Device) ?? val(src.ImageLoaded) : undefined
@@ -210,11 +230,11 @@ export function mapSysmon(d: Draft): boolean {
     if (fpe !== undefined) (file ??= {}).pe = fpe
   }
   if (path !== undefined && path.length > 1) {
-    const i = path.lastIndexOf('\\')
+    const i = lastIndexOfChar(path, 92 /* \\ */)
     if (i > -1) {
       file!.name = path.slice(i + 1)
       file!.directory = path.slice(0, i)
-      const dot = path.lastIndexOf('.')
+      const dot = lastIndexOfChar(path, 46 /* . */)
       if (dot > -1) file!.extension = path.slice(dot + 1)
     }
   }
@@ -314,6 +334,14 @@ export function mapSysmon(d: Draft): boolean {
 
 const DATA_STREAM = Object.freeze({ dataset: 'windows.sysmon_operational', type: 'logs' })
 
+/** `s.slice(from, to).trim()`, without the trim call when the ends are plain ASCII (the usual case). */
+function trimmed(s: string, from: number, to: number): string {
+  const a = s.charCodeAt(from)
+  const b = s.charCodeAt(to - 1)
+  const part = s.slice(from, to)
+  return from < to && a > 32 && a < 127 && b > 32 && b < 127 ? part : part.trim()
+}
+
 function isZeros(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 48) return false
   return true
@@ -375,7 +403,7 @@ function registry(path: string, details: string | undefined): Obj {
     reg.hive = hive
     if (first >= 0) reg.key = path.slice(first + 1)
   }
-  reg.value = path.slice(path.lastIndexOf('\\') + 1)
+  reg.value = path.slice(lastIndexOfChar(path, 92 /* \\ */) + 1)
   if (details !== undefined) {
     const c = details.charCodeAt(0) | 32
     let m: RegExpExecArray | null

@@ -54,10 +54,16 @@ export function toBool(v: unknown): boolean | undefined {
 
 /** The part after the last `\` (Elastic's basename rule: nothing when there is no `\`). */
 export function windowsBasename(path: string): string | undefined {
-  const i = path.lastIndexOf('\\')
+  const i = lastIndexOfChar(path, 92 /* \\ */)
   if (i < 0) return undefined
   const name = path.slice(i + 1)
   return name.length > 0 ? name : undefined
+}
+
+/** `s.lastIndexOf(char)` for one UTF-16 code: an inlinable loop (lastIndexOf is a slower runtime call). */
+export function lastIndexOfChar(s: string, code: number, from = s.length - 1): number {
+  for (let i = from; i >= 0; i--) if (s.charCodeAt(i) === code) return i
+  return -1
 }
 
 export function parseIntText(text: string): number | undefined {
