@@ -24,6 +24,8 @@ export function createNormalizer(options: NormalizerOptions = {}): Normalizer {
   const volumeMap = new Map<string, string>()
   for (const [k, v] of Object.entries(options.volumeMap ?? {})) volumeMap.set(k.toLowerCase(), v)
   const users = new Map<string, Readonly<{ identifier: string }>>()
+  let lastProcess: Readonly<{ pid: number; thread?: Readonly<{ id: number }> }> | undefined
+  let lastTid: number | undefined
   const cx: MapContext = {
     hostOf: createHostResolver(options.hostIds),
     userOf: (sid) => {
@@ -34,6 +36,13 @@ export function createNormalizer(options: NormalizerOptions = {}): Normalizer {
         users.set(sid, u)
       }
       return u
+    },
+    processOf: (pid, tid) => {
+      // The writer of a log (the Sysmon service, the EventLog service) is one process for long runs.
+      if (lastProcess !== undefined && lastProcess.pid === pid && lastTid === tid) return lastProcess
+      lastTid = tid
+      lastProcess = Object.freeze(tid !== undefined ? { pid, thread: Object.freeze({ id: tid }) } : { pid })
+      return lastProcess
     },
     opts: {
       security4688Args: options.security4688Args ?? 'elastic8',
