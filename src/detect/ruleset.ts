@@ -263,7 +263,7 @@ interface Bucket {
 
 /** A field's keys ready for lookups. */
 interface CompiledField {
-  readonly read: (event: EcsEvent) => Scalar[]
+  readonly read: (event: EcsEvent) => Value
   /** A long field: values are looked up as the truncated number Elasticsearch indexes. */
   readonly isNumeric: boolean
   readonly values: ReadonlyMap<string, readonly number[]> | null
@@ -339,7 +339,7 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
       }
       const all = new Set<number>()
       for (const m of [values, grams]) if (m) for (const list of m.values()) for (const r of list) all.add(r)
-      compiled.push({ read: reader(field), isNumeric: keys.isNumeric, values, grams, gramMask, all: [...all] })
+      compiled.push({ read: fieldAccessor(field), isNumeric: keys.isNumeric, values, grams, gramMask, all: [...all] })
     }
     return { scan: [...b.scan], fields: compiled }
   }
@@ -351,26 +351,8 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
   const visit = (b: CompiledBucket, event: EcsEvent, out: number[], mark: Uint8Array): void => {
     for (const r of b.scan) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
     for (const f of b.fields) {
-      if (f.isNumeric) {
-        for (const v of f.read(event)) {
-          const key = longKey(v)
-          const list = key === null ? undefined : f.values?.get(key)
-          if (list) for (const r of list) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
-        }
-        continue
-      }
-      for (const v of f.read(event)) {
-        if (typeof v !== 'string' || hasNonAscii(v)) {
-          // Numbers, booleans and Unicode folding are the compiled matcher's business: every keyed rule.
-          for (const r of f.all) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
-          break
-        }
-        if (f.values) {
-          const list = f.values.get(v.toLowerCase())
-          if (list) for (const r of list) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
-        }
-        if (f.grams && f.gramMask) gramHits(v, f.grams, f.gramMask, out, mark)
-      }
+      const v = f.read(event)
+      if (v !== null) probeField(f, v, out, mark)
     }
   }
 
@@ -391,6 +373,31 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
       for (const r of out) mark[r] = 0
     },
   }
+}
+
+/** Adds the rules keyed on `f` that one value (or each value of an array) may reach; true when all were added. */
+function probeField(f: CompiledField, v: Value, out: number[], mark: Uint8Array): boolean {
+  if (Array.isArray(v)) {
+    for (const x of v as readonly Value[]) if (x !== null && probeField(f, x, out, mark)) return true
+    return false
+  }
+  if (f.isNumeric) {
+    const key = longKey(v as Scalar)
+    const list = key === null ? undefined : f.values?.get(key)
+    if (list) for (const r of list) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
+    return false
+  }
+  if (typeof v !== 'string' || hasNonAscii(v)) {
+    // Numbers, booleans and Unicode folding are the compiled matcher's business: every keyed rule.
+    for (const r of f.all) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
+    return true
+  }
+  if (f.values) {
+    const list = f.values.get(v.toLowerCase())
+    if (list) for (const r of list) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
+  }
+  if (f.grams && f.gramMask) gramHits(v, f.grams, f.gramMask, out, mark)
+  return false
 }
 
 /** Rules whose trigram occurs in `v` (ASCII, folded as it goes). */
