@@ -4,7 +4,7 @@ import { copyOwn, isObject, own, type Obj } from './obj.js'
 import { epochToIso, toIsoMs } from './time.js'
 import type { HostFields } from './host.js'
 import type { NormalizerOptions, WindowsRecord } from './types.js'
-import { rest, type EventData } from './eventdata.js'
+import { rest, type EventData, type RestPlans } from './eventdata.js'
 
 export const ECS_VERSION = '8.11.0'
 
@@ -14,6 +14,8 @@ export interface MapContext {
   readonly userOf: (sid: string) => Readonly<{ identifier: string }>
   /** `winlog.process` for System/Execution, shared (frozen) between events: one writer process per log. */
   readonly processOf: (pid: number, tid: number | undefined) => Readonly<{ pid: number; thread?: Readonly<{ id: number }> }>
+  /** Which EventData keys reach winlog.event_data, memoized per event id and key list. */
+  readonly restPlans: RestPlans
   readonly opts: Required<Pick<NormalizerOptions, 'security4688Args' | 'wfpSwapHeuristic' | 'winlogbeatHost'>> & {
     readonly volumeMap: ReadonlyMap<string, string>
     readonly defaultSystemDrive: string | null
@@ -208,8 +210,8 @@ function sameMachine(host: Obj, computer: string): boolean {
 }
 
 /** Puts what is left of EventData under winlog.event_data (Elastic drops it when empty). */
-export function finish(d: Draft, removed?: ReadonlySet<string>): Obj {
-  const left = rest(d.data, removed)
+export function finish(d: Draft, cx: MapContext, removed?: ReadonlySet<string>): Obj {
+  const left = rest(d.data, removed, cx.restPlans, d.rec.eventId)
   if (left !== undefined) d.winlog.event_data = left
   return d.out
 }

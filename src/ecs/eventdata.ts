@@ -60,14 +60,49 @@ export function put(ed: EventData, name: string, value: string): void {
   (ed.extra ??= []).push([name, value])
 }
 
-/** What is left for `winlog.event_data` (strings, `__proto__`-safe), or undefined when nothing is. */
-export function rest(ed: EventData, removed?: ReadonlySet<string>): Obj | undefined {
-  const { src, skip, dropped, extra } = ed
-  let out: Obj | undefined
-  for (const key of Object.keys(src)) {
+/**
+ * Which keys of an EventData shape reach `winlog.event_data` (before the per-event `dropped`): records of
+ * one event id from one producer have the same keys in the same order, so the filtering by `removed`,
+ * `skip` and `#` is done once per shape and later records only compare their key list with it.
+ */
+export interface RestPlan {
+  readonly removed: ReadonlySet<string> | undefined
+  readonly skip: ReadonlySet<string> | undefined
+  readonly keys: readonly string[]
+  readonly kept: readonly string[]
+}
+
+/** A per-normalizer memo of RestPlans by event id (bounded: ids come from the input). */
+export type RestPlans = Map<string, RestPlan>
+
+function planFor(plans: RestPlans | undefined, code: string, keys: string[], removed: ReadonlySet<string> | undefined, skip: ReadonlySet<string> | undefined): readonly string[] {
+  const plan = plans?.get(code)
+  if (plan !== undefined && plan.removed === removed && plan.skip === skip && sameKeys(plan.keys, keys)) return plan.kept
+  const kept: string[] = []
+  for (const key of keys) {
     if (key.charCodeAt(0) === 35 /* '#' */) continue
     if (removed !== undefined && removed.has(key)) continue
     if (skip !== undefined && skip.has(key)) continue
+    kept.push(key)
+  }
+  if (plans !== undefined) {
+    if (plans.size >= 1024) plans.clear()
+    plans.set(code, { removed, skip, keys, kept })
+  }
+  return kept
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** What is left for `winlog.event_data` (strings, `__proto__`-safe), or undefined when nothing is. */
+export function rest(ed: EventData, removed?: ReadonlySet<string>, plans?: RestPlans, code = ''): Obj | undefined {
+  const { src, skip, dropped, extra } = ed
+  let out: Obj | undefined
+  for (const key of planFor(plans, code, Object.keys(src), removed, skip)) {
     if (dropped !== undefined && dropped.includes(key)) continue
     const v = src[key]
     const s = typeof v === 'string' ? v : renderValue(v)

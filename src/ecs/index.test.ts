@@ -297,3 +297,46 @@ function pickPaths(o: unknown, paths: string[]): Obj {
   for (const p of paths) { const v = get(o, p); if (v !== undefined) out[p] = v }
   return out
 }
+
+test('hashes: any case, spaces, duplicates, imphash apart, zero values and __proto__ dropped', () => {
+  const cases: Array<[string, Obj | undefined, Obj | undefined, string[] | undefined]> = [
+    // [Hashes, process.hash, process.pe (imphash part), related.hash]
+    ['SHA1=AA,MD5=BB,SHA256=CC,IMPHASH=DD', { sha1: 'aa', md5: 'bb', sha256: 'cc' }, { imphash: 'dd' }, ['aa', 'bb', 'cc', 'dd']],
+    ['IMPHASH=DD', {}, { imphash: 'dd' }, ['dd']],
+    ['md5 = B1 , MD5=B2,SHA1=00,x,=y,', { md5: 'b2' }, undefined, ['b1', 'b2']],
+    ['IMPHASH=D1,Imphash=D2,SHA384=EE', { sha384: 'ee' }, { imphash: 'd2' }, ['d1', 'd2', 'ee']],
+    ['__proto__=11,constructor=22', { constructor: '22' }, undefined, ['22']],
+    ['SHA1=000,MD5=0000', undefined, undefined, undefined],
+  ]
+  const n = createNormalizer()
+  for (const [hashes, hash, pe, related] of cases) {
+    const e = n(sysmon(1, { Image: 'C:\\a\\b.exe', Hashes: hashes })).event
+    assert.deepEqual(get(e, 'process.hash'), hash, hashes)
+    assert.deepEqual(get(e, 'process.pe'), pe, hashes)
+    assert.deepEqual(get(e, 'related.hash'), related, hashes)
+    assert.equal(Object.getPrototypeOf(get(e, 'process.hash') ?? {}), Object.prototype, hashes)
+  }
+})
+
+test('winlog.event_data of one event id follows each record’s own keys (the per-shape memo is checked)', () => {
+  const n = createNormalizer()
+  const shapes: Obj[] = [
+    { Image: 'C:\\a\\b.exe', IntegrityLevel: 'High', LogonId: '0x1' },
+    { Image: 'C:\\a\\b.exe', IntegrityLevel: 'High', LogonId: '0x1' },
+    { LogonId: '0x2', Image: 'C:\\a\\b.exe', IntegrityLevel: 'Low' },
+    { Image: 'C:\\a\\b.exe', IntegrityLevel: 'High', LogonId: '0x1', ParentUser: 'CORP\\x', '#text': 'ignored' },
+    { Image: 'C:\\a\\b.exe' },
+  ]
+  const want = [
+    { IntegrityLevel: 'High', LogonId: '0x1' }, { IntegrityLevel: 'High', LogonId: '0x1' },
+    { LogonId: '0x2', IntegrityLevel: 'Low' }, { IntegrityLevel: 'High', LogonId: '0x1', ParentUser: 'CORP\\x' }, undefined,
+  ]
+  shapes.forEach((data, i) => {
+    const ed = get(n(sysmon(1, data)).event, 'winlog.event_data')
+    assert.deepEqual(ed, want[i], `record ${i}`)
+    if (ed !== undefined) assert.deepEqual(Object.keys(ed), Object.keys(want[i]!), `order ${i}`)
+  })
+  // The same event id from a provider without a mapping keeps every key.
+  const other = n({ Event: { System: { Provider: { '#attributes': { Name: 'Other' } }, EventID: 1, Channel: 'X' }, EventData: { Image: 'C:\\a\\b.exe', LogonId: '0x1' } } })
+  assert.deepEqual(get(other.event, 'winlog.event_data'), { Image: 'C:\\a\\b.exe', LogonId: '0x1' })
+})

@@ -37,6 +37,7 @@ export function createNormalizer(options: NormalizerOptions = {}): Normalizer {
       }
       return u
     },
+    restPlans: new Map(),
     processOf: (pid, tid) => {
       // The writer of a log (the Sysmon service, the EventLog service) is one process for long runs.
       if (lastProcess !== undefined && lastProcess.pid === pid && lastTid === tid) return lastProcess
@@ -80,7 +81,7 @@ function normalizeWith(raw: unknown, cx: MapContext): Normalized {
     removed = POWERSHELL_REMOVED
     mapped = true
   }
-  const event = finish(d, removed)
+  const event = finish(d, cx, removed)
   const label = provider || rec.channel || undefined
   if (!mapped) {
     const reason = `no ECS mapping for ${label ?? 'unknown provider'} event ${rec.eventId}`
