@@ -90,6 +90,13 @@ function makeEvents(seed: number, count: number): EcsEvent[] {
       }
       o[path[path.length - 1] as string] = v
     }
+    // Addresses inside and outside the private ranges rules exclude with `not cidrmatch(…)`, and odd ones.
+    if (rnd() < 0.7) {
+      const ip = pick<unknown>(['10.1.2.3', '8.8.8.8', '192.168.0.9', '172.16.5.4', '127.0.0.1', '::1', '::ffff:10.0.0.1',
+        ['10.0.0.1', '8.8.4.4'], ['10.0.0.1', '192.168.1.1'], [], '010.0.0.1', ' 10.0.0.1', null])
+      if (isDotted) doc['destination.ip'] = ip
+      else doc.destination = { ...(doc.destination as object | undefined), ip }
+    }
     events.push(doc as EcsEvent)
   }
   return events

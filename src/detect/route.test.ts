@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parse } from '../eql/index.js'
-import { gramOf, routeStages, type Probe } from './route.js'
+import { gramOf, parseIpv4, parseIpv4Cidr, routeStages, type Probe } from './route.js'
 
 // [query, expected routing of each stage: category / key field / folded values]
 const CASES: readonly (readonly [string, readonly string[]])[] = [
@@ -36,6 +36,11 @@ const CASES: readonly (readonly [string, readonly string[]])[] = [
     ['network destination.port#5985', 'process process.parent.name=winrshost.exe', 'process event.action=end']],
   ['network where destination.port in (445, 3389) and network.direction : "ingress"', ['network destination.port#445|3389']],
   ['network where destination.port == 445.0', ['network -']],
+  ['network where network.direction : "egress" and not cidrmatch(destination.ip, "10.0.0.0/8", "192.168.0.0/16")',
+    ['network destination.ip!10.0.0.0/8|192.168.0.0/16']],
+  ['network where not cidrmatch(destination.ip, "10.0.0.0/8", "fe80::/10")', ['network -']],
+  ['network where not cidrmatch(destination.ip, "010.0.0.0/8")', ['network -']],
+  ['network where cidrmatch(destination.ip, "10.0.0.0/8")', ['network -']],
   ['network where destination.port == "445"', ['network -']],
   ['network where network.direction : "ingress" and host.os.type == "windows"', ['network network.direction=ingress']],
   ['sample by host.id [file where file.extension : "exe"] [process where true]', ['file file.extension=exe', 'process -']],
@@ -46,7 +51,8 @@ for (const [query, expected] of CASES) {
     const parsed = parse(query)
     assert.ok(parsed.ok, JSON.stringify(parsed))
     const probe = (p: Probe): string =>
-      p.kind === 'gram' ? `${p.field}~${p.grams.join('|')}` : `${p.field}${p.kind === 'number' ? '#' : '='}${p.values.join('|')}`
+      p.kind === 'gram' ? `${p.field}~${p.grams.join('|')}` : p.kind === 'outside' ? `${p.field}!${p.cidrs.join('|')}`
+        : `${p.field}${p.kind === 'number' ? '#' : '='}${p.values.join('|')}`
     const got = routeStages(parsed.value, 'event.category').map((s) =>
       `${s.category ?? 'any'} ${s.probes ? s.probes.map(probe).join(' ') : '-'}`)
     assert.deepEqual(got, expected)
@@ -62,4 +68,13 @@ test('gramOf: a fixed piece every match contains, preferring letters over separa
     ['HTTP*', 'ttp'],
   ]
   for (const [pattern, want] of cases) assert.equal(gramOf(pattern), want, pattern)
+})
+
+test('parseIpv4Cidr / parseIpv4: canonical IPv4 only', () => {
+  assert.deepEqual(parseIpv4Cidr('10.0.0.0/8'), { network: 0x0a000000, mask: 0xff000000 })
+  assert.deepEqual(parseIpv4Cidr('192.168.1.7/16'), { network: 0xc0a80000, mask: 0xffff0000 })
+  assert.deepEqual(parseIpv4Cidr('0.0.0.0/0'), { network: 0, mask: 0 })
+  for (const bad of ['10.0.0.0', '10.0.0.0/33', '010.0.0.0/8', '10.0.0/8', '::1/128', ' 10.0.0.0/8']) assert.equal(parseIpv4Cidr(bad), null, bad)
+  assert.equal(parseIpv4('255.255.255.255'), 0xffffffff)
+  for (const bad of ['256.0.0.1', '1.2.3', '01.2.3.4', '1.2.3.4 ', '::ffff:1.2.3.4']) assert.equal(parseIpv4(bad), null, bad)
 })

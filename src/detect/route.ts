@@ -16,6 +16,8 @@ export type EqlQueryAst = Query
 export type Probe =
   | { readonly kind: 'value'; readonly field: string; readonly values: readonly string[] }
   | { readonly kind: 'number'; readonly field: string; readonly values: readonly string[] }
+  /** `not cidrmatch(f, …)`: an ip field with a value outside the IPv4 ranges (`a.b.c.d/n`, canonical). */
+  | { readonly kind: 'outside'; readonly field: string; readonly cidrs: readonly string[] }
   | { readonly kind: 'gram'; readonly field: string; readonly grams: readonly string[] }
 
 export interface RoutedStage {
@@ -80,6 +82,8 @@ export function routeStages(query: Query, categoryField: string): RoutedStage[] 
 const KEYWORD_FIELDS: ReadonlySet<string> = new Set([...defaultFieldTypes()].filter(([, t]) => t.kind === 'keyword').map(([name]) => name))
 /** Fields the ECS table types as long: integer literals compare with the truncated number. */
 const LONG_FIELDS: ReadonlySet<string> = new Set([...defaultFieldTypes()].filter(([, t]) => t.kind === 'long').map(([name]) => name))
+/** Fields the ECS table types as ip. */
+const IP_FIELDS: ReadonlySet<string> = new Set([...defaultFieldTypes()].filter(([, t]) => t.kind === 'ip').map(([name]) => name))
 /** True for most events but splits them in a few groups: better than nothing, worse than any real key. */
 const COARSE = new Set(['network.direction', 'event.outcome', 'network.transport', 'network.protocol'])
 
@@ -115,6 +119,7 @@ function keyOf(e: Expr, types: ReadonlySet<string>): Key | null {
 }
 
 function costOf(p: Probe): number {
+  if (p.kind === 'outside') return 50
   if (COARSE.has(p.field)) return 300
   if (UBIQUITOUS.has(p.field)) return 1000
   if (p.kind === 'number') return 2 * p.values.length
@@ -162,6 +167,19 @@ function literals(xs: readonly Expr[]): string[] | null {
 /** `f == "a"`, `f : "a*"`, `f : ("a", "*b*")`, `f in ("a", "b")`, `f like~ "a?c"` on a keyword field. */
 function probesOf(e: Expr, types: ReadonlySet<string>): Probe[] | null {
   switch (e.kind) {
+    case 'not': {
+      const c = e.operand
+      if (c.kind !== 'call' || c.name !== 'cidrMatch' || c.args.length < 2) return null
+      const f = c.args[0]
+      const field = f?.kind === 'field' ? f.path.join('.') : null
+      if (field === null || !IP_FIELDS.has(field)) return null
+      const cidrs: string[] = []
+      for (const a of c.args.slice(1)) {
+        if (a.kind !== 'literal' || typeof a.value !== 'string' || parseIpv4Cidr(a.value) === null) return null
+        cidrs.push(a.value)
+      }
+      return [{ kind: 'outside', field, cidrs }]
+    }
     case 'compare': {
       if (e.op !== '==') return null
       const lnum = longField(e.left)
@@ -230,4 +248,25 @@ export function gramOf(pattern: string): string | null {
     }
   }
   return best
+}
+
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])'
+const IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`)
+
+/** A canonical dotted IPv4 address (no leading zeros, no spaces) as an unsigned 32-bit number, else null. */
+export function parseIpv4(text: string): number | null {
+  const m = IPV4.exec(text)
+  if (m === null) return null
+  return ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0
+}
+
+/** `a.b.c.d/n` (canonical address, 0 ≤ n ≤ 32) as network and mask, else null. */
+export function parseIpv4Cidr(text: string): { readonly network: number; readonly mask: number } | null {
+  const slash = text.indexOf('/')
+  if (slash < 0 || !/^(3[0-2]|[12]?[0-9])$/.test(text.slice(slash + 1))) return null
+  const ip = parseIpv4(text.slice(0, slash))
+  if (ip === null) return null
+  const bits = Number(text.slice(slash + 1))
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0
+  return { network: (ip & mask) >>> 0, mask }
 }

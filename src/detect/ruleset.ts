@@ -4,7 +4,7 @@
 // exception matches never reach that rule (Elastic filters them out of the rule's search, so on a sequence
 // an exception on any member prevents the alert). Results become Elastic-shaped alerts, optionally suppressed.
 import type { EqlQueryAst, RoutedStage } from './route.js'
-import { routeStages } from './route.js'
+import { parseIpv4, parseIpv4Cidr, routeStages } from './route.js'
 import { fieldAccessor, type EcsEvent, type Scalar, type Value } from '../eql/index.js'
 import type { CompiledQuery } from '../eql/index.js'
 import type { EventRecord, QueryResult } from './types.js'
@@ -259,6 +259,8 @@ interface Bucket {
   /** Rules with a stage here that has no key: always candidates for this category. */
   readonly scan: Set<number>
   readonly byField: Map<string, FieldKeys>
+  /** `not cidrmatch(field, ranges…)` stages, by field and ranges. */
+  readonly outside: Map<string, { readonly field: string; readonly cidrs: readonly string[]; readonly rules: number[] }>
 }
 
 /** A field's keys ready for lookups. */
@@ -277,7 +279,11 @@ interface CompiledField {
 interface CompiledBucket {
   readonly scan: readonly number[]
   readonly fields: readonly CompiledField[]
+  /** Rules that need an ip field with a value outside these IPv4 ranges. */
+  readonly outside: readonly { readonly read: (event: EcsEvent) => Value; readonly ranges: readonly Ipv4Range[]; readonly rules: readonly number[] }[]
 }
+
+interface Ipv4Range { readonly network: number; readonly mask: number }
 
 interface RuleIndex {
   /** Appends the rules that may use `event` to `out`, each once (`mark` is all zero before and after). */
@@ -300,9 +306,15 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
       if (!cats) { cats = new Map(); fields.set(st.categoryField, cats) }
       const key = st.category === null ? '' : st.category.toLowerCase()
       let bucket = cats.get(key)
-      if (!bucket) { bucket = { scan: new Set(), byField: new Map() }; cats.set(key, bucket) }
+      if (!bucket) { bucket = { scan: new Set(), byField: new Map(), outside: new Map() }; cats.set(key, bucket) }
       if (st.probes === null) { bucket.scan.add(rule); continue }
       for (const p of st.probes) {
+        if (p.kind === 'outside') {
+          const id = `${p.field}\u0000${p.cidrs.join('\u0000')}`
+          const group = bucket.outside.get(id)
+          if (group) { if (!group.rules.includes(rule)) group.rules.push(rule) } else bucket.outside.set(id, { field: p.field, cidrs: p.cidrs, rules: [rule] })
+          continue
+        }
         let keys = bucket.byField.get(p.field)
         if (!keys) { keys = { values: new Map(), grams: new Map(), isNumeric: p.kind === 'number' }; bucket.byField.set(p.field, keys) }
         if (p.kind !== 'gram') for (const v of p.values) addTo(keys.values, v, rule)
@@ -341,7 +353,12 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
       for (const m of [values, grams]) if (m) for (const list of m.values()) for (const r of list) all.add(r)
       compiled.push({ read: fieldAccessor(field), isNumeric: keys.isNumeric, values, grams, gramMask, all: [...all] })
     }
-    return { scan: [...b.scan], fields: compiled }
+    const outside = [...b.outside.values()].map((g) => ({
+      read: fieldAccessor(g.field),
+      ranges: g.cidrs.map((c) => parseIpv4Cidr(c)).filter((r): r is Ipv4Range => r !== null),
+      rules: g.rules.filter((r) => !b.scan.has(r)),
+    })).filter((g) => g.rules.length > 0)
+    return { scan: [...b.scan], fields: compiled, outside }
   }
   const layout = [...fields].map(([field, cats]) => {
     const compiled = new Map([...cats].map(([k, b]) => [k, compileBucket(b)] as const))
@@ -353,6 +370,10 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
     for (const f of b.fields) {
       const v = f.read(event)
       if (v !== null) probeField(f, v, out, mark)
+    }
+    for (const g of b.outside) {
+      if (isAllInside(g.read(event), g.ranges)) continue
+      for (const r of g.rules) if (mark[r] === 0) { mark[r] = 1; out.push(r) }
     }
   }
 
@@ -373,6 +394,24 @@ function buildIndex(perRule: readonly (readonly RoutedStage[])[]): RuleIndex {
       for (const r of out) mark[r] = 0
     },
   }
+}
+
+/**
+ * True only when the field has values and every one is a canonical IPv4 address inside one of the ranges:
+ * then `cidrmatch` is true whatever it does with several values, and `not cidrmatch(…)` cannot hold. A
+ * missing field, an empty array, a null or anything else (IPv6, odd spellings) leaves the rule its event.
+ */
+function isAllInside(v: Value, ranges: readonly Ipv4Range[]): boolean {
+  if (Array.isArray(v)) {
+    if (v.length === 0) return false
+    for (const x of v as readonly Value[]) if (!isAllInside(x, ranges)) return false
+    return true
+  }
+  if (typeof v !== 'string') return false
+  const ip = parseIpv4(v)
+  if (ip === null) return false
+  for (const r of ranges) if (((ip & r.mask) >>> 0) === r.network) return true
+  return false
 }
 
 /** Adds the rules keyed on `f` that one value (or each value of an array) may reach; true when all were added. */
