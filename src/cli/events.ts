@@ -23,6 +23,11 @@ export interface EventStreamOptions {
    */
   readonly prefilter?: (line: string) => boolean
   readonly signal?: AbortSignal
+  /**
+   * Keep each ECS line's original text on its record (default true, for byte-exact echo). `vigil hunt` never
+   * echoes events and sequences hold their members for minutes: without the text they hold half the memory.
+   */
+  readonly keepText?: boolean
   /** Every block of bytes read (compressed size), for a progress bar. */
   readonly onBytes?: (bytes: number) => void
 }
@@ -38,6 +43,7 @@ export async function* readEvents(paths: readonly string[], opts: EventStreamOpt
 export async function* readEventBatches(paths: readonly string[], opts: EventStreamOptions): AsyncGenerator<EventRecord[]> {
   const { summary } = opts
   const timestampOf = opts.timestampOf ?? defaultTimestamp
+  const keepText = opts.keepText !== false
   const normalizer = createNormalizer()
   let ordinal = 0
   for await (const records of readInputBatches([...paths], {
@@ -73,7 +79,7 @@ export async function* readEventBatches(paths: readonly string[], opts: EventStr
         timestampMs: timestampOf(n.event),
         source: rec.source,
         // ECS input passes through untouched, so it can be echoed byte for byte.
-        text: n.status === 'ecs' ? rec.text : undefined,
+        text: keepText && n.status === 'ecs' ? rec.text : undefined,
       })
     }
     if (out.length > 0) yield out

@@ -154,6 +154,7 @@ export async function hunt(inputs: readonly string[], opts: HuntOptions): Promis
       ...(opts.inputFormat ? { format: opts.inputFormat } : {}),
       ...(opts.strict ? { strict: true } : {}),
       ...(prefilter !== null ? { prefilter } : {}),
+      keepText: false,
       onBytes: (n) => { bytesRead += n },
     })) {
       for (const rec of batch) {
