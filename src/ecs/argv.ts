@@ -14,12 +14,18 @@ export function splitArgvW(cmd: string): string[] {
     if (c0 === 32 || c0 === 9) { i++; continue }
     let arg = ''
     let inQuote = false
-    let slashes = 0
     for (; i < n; i++) {
       const c = cmd.charCodeAt(i)
       if ((c === 32 || c === 9) && !inQuote) break
-      if (c === 34) {
-        arg += '\\'.repeat(slashes >> 1)
+      let slashes = 0
+      if (c === 92) {
+        let k = i + 1
+        while (k < n && cmd.charCodeAt(k) === 92) k++
+        // Only backslashes right before a quote are special; any others are copied with the run below.
+        if (k < n && cmd.charCodeAt(k) === 34) { slashes = k - i; i = k }
+      }
+      if (cmd.charCodeAt(i) === 34) {
+        if (slashes > 1) arg += '\\'.repeat(slashes >> 1)
         if ((slashes & 1) === 0) {
           if (inQuote && i + 1 < n && cmd.charCodeAt(i + 1) === 34) {
             arg += '"'
@@ -29,22 +35,25 @@ export function splitArgvW(cmd: string): string[] {
         } else {
           arg += '"'
         }
-        slashes = 0
         continue
       }
-      if (c === 92) { slashes++; continue }
-      if (slashes > 0) { arg += '\\'.repeat(slashes); slashes = 0 }
-      // Copy the run of ordinary characters in one slice rather than char by char.
+      // Copy the run of ordinary characters (paths' backslashes included) in one slice, not char by char.
       let j = i + 1
       while (j < n) {
         const d = cmd.charCodeAt(j)
-        if (d === 34 || d === 92 || d === 32 || d === 9) break
+        if (d === 34 || d === 32 || d === 9) break
+        if (d === 92) {
+          let k = j + 1
+          while (k < n && cmd.charCodeAt(k) === 92) k++
+          if (k < n && cmd.charCodeAt(k) === 34) break
+          j = k
+          continue
+        }
         j++
       }
       arg += cmd.slice(i, j)
       i = j - 1
     }
-    if (slashes > 0) arg += '\\'.repeat(slashes)
     args.push(arg)
     if (i < n) i++ // the separator that ended the argument
   }
