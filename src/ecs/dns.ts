@@ -42,7 +42,12 @@ export function parseQueryResults(results: string): DnsAnswers {
   const answers: Array<{ type?: string; data?: string }> = []
   const ips: string[] = []
   const hosts: string[] = []
-  for (const part of results.split(';')) {
+  // An indexOf walk rather than split(';'): split of a fresh string is a runtime call and an array.
+  for (let start = 0; start <= results.length;) {
+    let end = results.indexOf(';', start)
+    if (end < 0) end = results.length
+    const part = results.slice(start, end)
+    start = end + 1
     if (part === '') continue
     if (part.startsWith('type:')) {
       const fields = splitOnWhitespace(part)

@@ -64,6 +64,22 @@ const FILE_EVENTS = new Set(['2', '6', '7', '9', '11', '15', '17', '18', '23', '
 const PROCESS_HASH_EVENTS = new Set(['1', '23', '24', '25'])
 const FILE_HASH_EVENTS = new Set(['6', '7', '15', '26', '29'])
 
+/** A row of the table with the event's flags, every row of one shape (monomorphic loads per event). */
+interface SysmonEvent {
+  readonly category: readonly string[] | undefined
+  readonly type: readonly string[]
+  readonly action: string
+  readonly outcome: string | undefined
+  readonly hasFile: boolean
+  readonly processHash: boolean
+  readonly fileHash: boolean
+}
+
+const EVENTS: Readonly<Record<string, SysmonEvent>> = Object.fromEntries(Object.entries(SYSMON).map(([code, c]) => [code, Object.freeze({
+  category: c.category, type: c.type, action: c.action, outcome: c.outcome,
+  hasFile: FILE_EVENTS.has(code), processHash: PROCESS_HASH_EVENTS.has(code), fileHash: FILE_HASH_EVENTS.has(code),
+})]))
+
 const HIVES: Record<string, string> = {
   HKEY_CLASSES_ROOT: 'HKCR', HKCR: 'HKCR', HKEY_CURRENT_CONFIG: 'HKCC', HKCC: 'HKCC', HKEY_CURRENT_USER: 'HKCU',
   HKCU: 'HKCU', HKEY_DYN_DATA: 'HKDD', HKDD: 'HKDD', HKEY_LOCAL_MACHINE: 'HKLM', HKLM: 'HKLM',
@@ -80,7 +96,7 @@ export function mapSysmon(d: Draft): boolean {
   // Fixed EventData names are read straight off the parsed object (named loads V8 can cache per site).
   const src = data.src
   const code = rec.eventId
-  const cat = SYSMON[code]
+  const cat = EVENTS[code]
   if (cat === undefined) return false
   if (cat.category !== undefined) event.category = cat.category
   event.type = cat.type
@@ -173,7 +189,7 @@ export function mapSysmon(d: Draft): boolean {
   if (pExe !== undefined) (parent ??= {}).executable = pExe
   const pCmd = isCreate ? val(src.ParentCommandLine) : undefined
   if (pCmd !== undefined) (parent ??= {}).command_line = pCmd
-  if (hashes !== undefined && PROCESS_HASH_EVENTS.has(code)) {
+  if (hashes !== undefined && cat.processHash) {
     if (imphash !== undefined) (pe ??= {}).imphash = imphash
     ;(proc ??= {}).hash = hashes
   }
@@ -203,8 +219,8 @@ export function mapSysmon(d: Draft): boolean {
 
   // file.* (only events that carry file fields)
   let file: Obj | undefined
-  const hasFile = FILE_EVENTS.has(code)
-  if (hashes !== undefined && FILE_HASH_EVENTS.has(code)) {
+  const hasFile = cat.hasFile
+  if (hashes !== undefined && cat.fileHash) {
     file = {}
     if (imphash !== undefined) file.pe = { imphash }
     file.hash = hashes
