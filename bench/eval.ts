@@ -3,20 +3,8 @@
 import { parse } from '../src/eql/parser.js'
 import { compile } from '../src/eql/compile.js'
 import type { Matcher } from '../src/eql/value.js'
+import { WMIC_QUERY, WINRM_QUERY } from '../test/seed-queries.js'
 
-// The two seed rules (../shared/seeds/), as written there. Kept here rather than imported from
-// query.ts so this bench does not load the CLI.
-const WMIC_QUERY = `process where host.os.type == "windows" and event.type == "start" and
-  process.name : "WMIC.exe" and
-  process.args : "*node:*" and
-  process.args : ("call", "set", "get") and
-  not process.args : ("*/node:localhost*", "*/node:\\"127.0.0.1\\"*", "/node:127.0.0.1")`
-
-const WINRM_QUERY = `sequence by host.id with maxspan=30s
-  [network where host.os.type == "windows" and process.pid == 4 and network.direction : ("incoming", "ingress") and
-   destination.port in (5985, 5986) and source.ip != "127.0.0.1" and source.ip != "::1"]
-  [process where host.os.type == "windows" and
-   event.type == "start" and process.parent.name : "winrshost.exe" and not process.executable : "?:\\\\Windows\\\\System32\\\\conhost.exe"]`
 
 export interface EvalBench { readonly name: string; readonly evPerSec: number }
 

@@ -1,18 +1,11 @@
 // Micro-benchmark of the EQL front end (lex + parse + validate, and print) on the two seed queries.
 import { parse } from '../src/eql/parser.js'
 import { print } from '../src/eql/print.js'
+import { WMIC_QUERY, WINRM_QUERY } from '../test/seed-queries.js'
 
 const SEEDS: readonly (readonly [string, string])[] = [
-  ['parse WMIC seed (event query)', `process where host.os.type == "windows" and event.type == "start" and
-  process.name : "WMIC.exe" and
-  process.args : "*node:*" and
-  process.args : ("call", "set", "get") and
-  not process.args : ("*/node:localhost*", "*/node:\\"127.0.0.1\\"*", "/node:127.0.0.1")`],
-  ['parse WinRM seed (sequence)', `sequence by host.id with maxspan=30s
-  [network where host.os.type == "windows" and process.pid == 4 and network.direction : ("incoming", "ingress") and
-   destination.port in (5985, 5986) and source.ip != "127.0.0.1" and source.ip != "::1"]
-  [process where host.os.type == "windows" and
-   event.type == "start" and process.parent.name : "winrshost.exe" and not process.executable : "?:\\\\Windows\\\\System32\\\\conhost.exe"]`],
+  ['parse WMIC seed (event query)', WMIC_QUERY],
+  ['parse WinRM seed (sequence)', WINRM_QUERY],
 ]
 
 /** Operations per second of `fn`, measured over about `ms` milliseconds after a warm-up. */

@@ -12,14 +12,12 @@ import type { CompiledQuery } from '../src/eql/compiled.js'
 import type { EcsEvent } from '../src/eql/value.js'
 import { createRunner, type EventRecord, type Runner } from '../src/detect/index.js'
 import { generatedNdjson, prng } from './generate.js'
+import { WINRM_QUERY } from '../test/seed-queries.js'
 
 export interface BenchFigure { readonly name: string; readonly value: number; readonly unit: string }
 
-export const WINRM_SEQUENCE = `sequence by host.id with maxspan=30s
-  [network where host.os.type == "windows" and process.pid == 4 and network.direction : ("incoming", "ingress") and
-   destination.port in (5985, 5986) and source.ip != "127.0.0.1" and source.ip != "::1"]
-  [process where host.os.type == "windows" and
-   event.type == "start" and process.parent.name : "winrshost.exe" and not process.executable : "?:\\\\Windows\\\\System32\\\\conhost.exe"]`
+/** The WinRM seed sequence, as bundled (rules/windows/winrm_remote_shell.toml). */
+export const WINRM_SEQUENCE = WINRM_QUERY
 
 const EVENTS = Number(process.env.VIGIL_BENCH_EVENTS ?? 1_000_000)
 const HOSTS = Number(process.env.VIGIL_BENCH_HOSTS ?? 100_000)

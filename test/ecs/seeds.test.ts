@@ -7,18 +7,8 @@ import { createNormalizer } from '../../src/ecs/index.js'
 import { compile, parse, type EcsEvent } from '../../src/eql/index.js'
 import { runQuery, type EventRecord } from '../../src/detect/index.js'
 import { loadSources, type FixtureSource } from './fixtures.js'
+import { WMIC_QUERY as WMIC, WINRM_QUERY as WINRM } from '../seed-queries.js'
 
-const WMIC = `process where host.os.type == "windows" and event.type == "start" and
-  process.name : "WMIC.exe" and
-  process.args : "*node:*" and
-  process.args : ("call", "set", "get") and
-  not process.args : ("*/node:localhost*", "*/node:\\"127.0.0.1\\"*", "/node:127.0.0.1")`
-
-const WINRM = `sequence by host.id with maxspan=30s
-  [network where host.os.type == "windows" and process.pid == 4 and network.direction : ("incoming", "ingress") and
-   destination.port in (5985, 5986) and source.ip != "127.0.0.1" and source.ip != "::1"]
-  [process where host.os.type == "windows" and
-   event.type == "start" and process.parent.name : "winrshost.exe" and not process.executable : "?:\\\\Windows\\\\System32\\\\conhost.exe"]`
 
 function compiled(text: string) {
   const parsed = parse(text)
