@@ -51,7 +51,8 @@ export function parseQueryResults(results: string): DnsAnswers {
     if (part === '') continue
     if (part.startsWith('type:')) {
       const fields = splitOnWhitespace(part)
-      const type = DNS_TYPES[fields[1] ?? '']
+      const code = fields[1] ?? ''
+      const type = Object.hasOwn(DNS_TYPES, code) ? DNS_TYPES[code] : undefined // `constructor` is data
       if (fields.length === 3) {
         answers.push(type === undefined ? { data: fields[2]! } : { type, data: fields[2]! })
         hosts.push(fields[2]!)

@@ -340,3 +340,14 @@ test('winlog.event_data of one event id follows each record’s own keys (the pe
   const other = n({ Event: { System: { Provider: { '#attributes': { Name: 'Other' } }, EventID: 1, Channel: 'X' }, EventData: { Image: 'C:\\a\\b.exe', LogonId: '0x1' } } })
   assert.deepEqual(get(other.event, 'winlog.event_data'), { Image: 'C:\\a\\b.exe', LogonId: '0x1' })
 })
+
+test('registry hive names from the input never match Object.prototype members', () => {
+  const e = createNormalizer()(sysmon(13, { TargetObject: 'constructor\\Software\\x', Details: 'DWORD (0x00000001)' })).event
+  assert.deepEqual(get(e, 'registry'), { path: 'constructor\\Software\\x', value: 'x', data: { strings: ['1'], type: 'SZ_DWORD' } })
+})
+
+test('DNS type and status codes from the input never match Object.prototype members', () => {
+  const e = createNormalizer()(sysmon(22, { QueryName: 'a.example.com', QueryStatus: 'constructor', QueryResults: 'type:  constructor x.example.com;' })).event
+  assert.equal(get(e, 'sysmon.dns.status'), 'constructor')
+  assert.deepEqual(get(e, 'dns.answers'), [{ data: 'x.example.com' }])
+})

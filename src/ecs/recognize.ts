@@ -342,7 +342,7 @@ function fromEvtxECmd(doc: Obj): Recognized {
   }
   const { data, list } = readEventData(isObject(payload) ? payload.EventData : undefined)
   const kw = typeof doc.Keywords === 'string'
-    ? doc.Keywords.split(',').map((k) => EVTXECMD_KEYWORDS[k.trim().toLowerCase()]).filter((k): k is string => k !== undefined)
+    ? doc.Keywords.split(',').map((k) => own(EVTXECMD_KEYWORDS, k.trim().toLowerCase()) as string | undefined).filter((k): k is string => k !== undefined)
     : []
   const record: WindowsRecord = {
     format: 'flat',

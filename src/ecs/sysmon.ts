@@ -80,11 +80,14 @@ const EVENTS: Readonly<Record<string, SysmonEvent>> = Object.fromEntries(Object.
   hasFile: FILE_EVENTS.has(code), processHash: PROCESS_HASH_EVENTS.has(code), fileHash: FILE_HASH_EVENTS.has(code),
 })]))
 
-const HIVES: Record<string, string> = {
-  HKEY_CLASSES_ROOT: 'HKCR', HKCR: 'HKCR', HKEY_CURRENT_CONFIG: 'HKCC', HKCC: 'HKCC', HKEY_CURRENT_USER: 'HKCU',
-  HKCU: 'HKCU', HKEY_DYN_DATA: 'HKDD', HKDD: 'HKDD', HKEY_LOCAL_MACHINE: 'HKLM', HKLM: 'HKLM',
-  HKEY_PERFORMANCE_DATA: 'HKPD', HKPD: 'HKPD', HKEY_USERS: 'HKU', HKU: 'HKU',
-}
+// A Map, not an object: a key from the input (`constructor\…`) must not find Object.prototype members,
+// and Map.get of a fresh substring skips the string-table lookup a keyed property load makes.
+const HIVES: ReadonlyMap<string, string> = new Map([
+  ['HKEY_CLASSES_ROOT', 'HKCR'], ['HKCR', 'HKCR'], ['HKEY_CURRENT_CONFIG', 'HKCC'], ['HKCC', 'HKCC'],
+  ['HKEY_CURRENT_USER', 'HKCU'], ['HKCU', 'HKCU'], ['HKEY_DYN_DATA', 'HKDD'], ['HKDD', 'HKDD'],
+  ['HKEY_LOCAL_MACHINE', 'HKLM'], ['HKLM', 'HKLM'], ['HKEY_PERFORMANCE_DATA', 'HKPD'], ['HKPD', 'HKPD'],
+  ['HKEY_USERS', 'HKU'], ['HKU', 'HKU'],
+])
 
 function pushUnique(list: string[], v: string): void {
   if (!list.includes(v)) list.push(v)
@@ -318,7 +321,7 @@ export function mapSysmon(d: Draft): boolean {
   const isExe = hasFile ? toBool(src.IsExecutable) : undefined
   if (qs !== undefined || archived !== undefined || isExe !== undefined) {
     const sysmon: Obj = {}
-    if (qs !== undefined) sysmon.dns = { status: DNS_STATUS[qs] ?? qs }
+    if (qs !== undefined) sysmon.dns = { status: (Object.hasOwn(DNS_STATUS, qs) ? DNS_STATUS[qs] : undefined) ?? qs }
     if (archived !== undefined || isExe !== undefined) {
       const f: Obj = {}
       if (archived !== undefined) f.archived = archived
@@ -414,7 +417,7 @@ function registry(path: string, details: string | undefined): Obj {
   const reg: Obj = { path }
   // Elastic splits on `\` and re-joins tokens 1..n: the same as the text after the first `\`.
   const first = path.indexOf('\\')
-  const hive = HIVES[first < 0 ? path : path.slice(0, first)]
+  const hive = HIVES.get(first < 0 ? path : path.slice(0, first))
   if (hive !== undefined) {
     reg.hive = hive
     if (first >= 0) reg.key = path.slice(first + 1)
