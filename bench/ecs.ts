@@ -1,12 +1,12 @@
 // ECS normalization throughput: Sysmon evtx_dump-style JSONL → JSON.parse → normalize, against the bare
 // JSON.parse of the same lines (goal from issue 6: ≥ 0.5× that baseline). Run alone with
 // `npx tsx bench/ecs.ts [events]`; bench/run.ts can import benchEcs/baselineParse/generateSysmonJsonl.
-import { createReadStream, unlinkSync, writeFileSync } from 'node:fs'
+import { unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createNormalizer } from '../src/ecs/index.js'
 import { prng } from './generate.js'
-import { baselineNdjson } from './ingest.js'
+import { baselineNdjson, scanNdjson } from './ingest.js'
 
 export interface EcsFigure {
   readonly events: number
@@ -98,24 +98,7 @@ export function generateSysmonJsonl(n: number, seed: number): string[] {
 /** The file form of the goal: the bare NDJSON baseline loop of bench/ingest.ts with normalize added. */
 export async function benchEcsFile(path: string): Promise<EcsFigure> {
   const normalize = createNormalizer()
-  const t0 = process.hrtime.bigint()
-  let events = 0
-  let carry: Buffer | undefined
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-    const buf = carry === undefined ? chunk : Buffer.concat([carry, chunk])
-    let start = 0
-    let nl: number
-    while ((nl = buf.indexOf(10, start)) !== -1) {
-      if (nl > start) {
-        normalize(JSON.parse(buf.toString('utf8', start, nl)))
-        events++
-      }
-      start = nl + 1
-    }
-    carry = start < buf.length ? buf.subarray(start) : undefined
-  }
-  if (carry !== undefined && carry.length > 0) { normalize(JSON.parse(carry.toString('utf8'))); events++ }
-  return { events, seconds: Number(process.hrtime.bigint() - t0) / 1e9 }
+  return scanNdjson(path, (text) => { normalize(JSON.parse(text)) })
 }
 
 /** Writes the generated JSONL to a temporary file (for the file-based comparison). */
