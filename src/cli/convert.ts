@@ -1,5 +1,5 @@
 // `vigil convert <inputs…> --to ecs-ndjson`: normalized ECS events, one per line, in input order.
-import type { InputFormat } from '../ingest/types.js'
+import type { InputFormat } from '../ingest/index.js'
 import { readEvents } from './events.js'
 import { countProblem, createSummary, renderSummary } from './summary.js'
 import { createLineWriter } from './output.js'

@@ -1,7 +1,7 @@
 // Inputs → ECS events: the reading half of every command. Readers yield raw records, the ECS layer
 // normalizes them, and every record that cannot be used is counted in the run summary with its position.
 import { readInputBatches } from '../ingest/index.js'
-import type { InputFormat } from '../ingest/types.js'
+import type { InputFormat } from '../ingest/index.js'
 import { createNormalizer, type Normalized, type Normalizer } from '../ecs/index.js'
 import type { EcsEvent } from '../eql/index.js'
 import type { EventRecord } from '../detect/index.js'

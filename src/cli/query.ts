@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { parse, tryCompile, renderError, type Value, buildPrefilter, type Query, type Expr, defaultFieldTypes, parseMappingText, mergeFieldTypes, mergeIndexMappings, type CompiledQuery, type FieldTypes } from '../eql/index.js'
 import { runQuery, type EventRecord, type QueryResult } from '../detect/index.js'
-import type { InputFormat } from '../ingest/types.js'
+import type { InputFormat } from '../ingest/index.js'
 import { readEvents, ecsLinePrefilter } from './events.js'
 import { countProblem, createSummary, renderSummary, type RunSummary } from './summary.js'
 import { createLineWriter } from './output.js'

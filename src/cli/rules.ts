@@ -6,7 +6,7 @@
 import { loadRules, renderGuide, renderRuleError, runFixtures, type LoadResult, type LoadedRule } from '../rules/index.js'
 import { bundledRulesDir, compileGlob } from './hunt.js'
 import { UsageError } from './errors.js'
-import { clean } from '../report/table.js'
+import { clean } from '../report/index.js'
 
 export interface RulesPathsOptions {
   /** Rule files or directories; default the bundled rules. */

@@ -1,5 +1,5 @@
 // The run summary every command prints on stderr: what was read, what could not be used, and where.
-import type { SourceRef } from '../ingest/types.js'
+import type { SourceRef } from '../ingest/index.js'
 
 export interface Problem { readonly source: SourceRef; readonly reason: string }
 

@@ -1,5 +1,5 @@
 // Event queries: every matching event is a result, in event order. Events without a timestamp still run.
-import type { CompiledQuery } from '../eql/compiled.js'
+import type { CompiledQuery } from '../eql/index.js'
 import type { Emit, Engine, EngineStats } from './engine.js'
 
 type EventQuery = Extract<CompiledQuery, { kind: 'event' }>

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { compileKeys, compositeId } from './keys.js'
 import { key } from './testing.js'
-import type { Scalar } from '../eql/value.js'
+import type { Scalar } from '../eql/index.js'
 
 const cases: ReadonlyArray<readonly [string, readonly string[], Record<string, unknown>, unknown[][]]> = [
   ['scalar', ['a'], { a: 'x' }, [['x']]],

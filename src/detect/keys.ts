@@ -1,7 +1,7 @@
 // Join keys: the composite key of an event for one stage, as Elasticsearch builds it.
 // A stage's key list is the top-level `sequence by` keys followed by the stage's own `by` keys.
-import type { CompiledKey } from '../eql/compiled.js'
-import type { EcsEvent, Scalar, Value } from '../eql/value.js'
+import type { CompiledKey } from '../eql/index.js'
+import type { EcsEvent, Scalar, Value } from '../eql/index.js'
 
 /**
  * One expanded composite key: its scalar components and a string for Map lookups. A single string

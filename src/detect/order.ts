@@ -1,6 +1,6 @@
 // Event order as Elasticsearch EQL defines it: timestamp ascending, then the tiebreaker field ascending
 // (events without a tiebreaker value last, as ES's Ordinal does), then input order.
-import type { Scalar, Value } from '../eql/value.js'
+import type { Scalar, Value } from '../eql/index.js'
 import type { EventRecord } from './types.js'
 
 /** Orders two scalars: null < false < true < numbers < strings (code-point order, as ES keyword sorting). */

@@ -1,7 +1,7 @@
 // `| head N` and `| tail N` over the ordered result list, then the request `size` (a final head).
 // Head stages pass results through as they come and report when no more can pass, so the runner can
 // stop early; tail stages must hold the last N results until the input ends.
-import type { CompiledPipe } from '../eql/compiled.js'
+import type { CompiledPipe } from '../eql/index.js'
 import type { QueryResult } from './types.js'
 import type { RecordReader, RecordWriter, ResultJson } from './snapshot-codec.js'
 

@@ -14,7 +14,7 @@
 //
 // Sorted input pays almost nothing: an event not earlier than the newest buffered one is appended to a
 // sorted run (O(1)); only out-of-order events go through a binary heap.
-import type { Scalar, Value } from '../eql/value.js'
+import type { Scalar, Value } from '../eql/index.js'
 import type { EventRecord } from './types.js'
 import { compareOrdered, tiebreakerScalar, type OrderedRecord } from './order.js'
 import { createRecordReader, createRecordWriter, type RecordJson } from './snapshot-codec.js'

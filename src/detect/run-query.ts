@@ -1,6 +1,6 @@
 // Offline convenience: all events are known up front, so ordering is a plain sort (the reorder buffer
 // with infinite lateness would produce the same order), then one runner pass.
-import type { CompiledQuery } from '../eql/compiled.js'
+import type { CompiledQuery } from '../eql/index.js'
 import type { EventRecord, QueryResult } from './types.js'
 import { compareOrdered, tiebreakerScalar, type OrderedRecord } from './order.js'
 import { createRunner } from './runner.js'

@@ -1,6 +1,6 @@
 // The runner: one compiled query over a stream of events already in (timestamp, tiebreaker, input) order.
 // Results are handed to `onResult` as soon as they are final; head pipes and `size` stop it early.
-import type { CompiledQuery } from '../eql/compiled.js'
+import type { CompiledQuery } from '../eql/index.js'
 import type { EventRecord, QueryResult } from './types.js'
 import type { Engine, EngineStats } from './engine.js'
 import { createEventQueryEngine, type EventQuerySnapshot } from './event-query.js'

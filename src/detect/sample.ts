@@ -3,8 +3,8 @@
 // bucket sort); for each key, the first `stages + max_samples_per_key − 1` events of each filter in event
 // order; then up to `max_samples_per_key` combinations of distinct events, one per filter, picked by
 // depth-first search. Samples need the whole input, so they are emitted at end().
-import type { CompiledQuery } from '../eql/compiled.js'
-import type { Scalar } from '../eql/value.js'
+import type { CompiledQuery } from '../eql/index.js'
+import type { Scalar } from '../eql/index.js'
 import type { EventRecord } from './types.js'
 import { compileKeys, createKeyMap, joinKeyOf, type KeyFunction } from './keys.js'
 import { compareScalars } from './order.js'

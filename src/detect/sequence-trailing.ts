@@ -5,7 +5,7 @@ import type { QueryResult } from './types.js'
 import type { Emit } from './engine.js'
 import type { RecordReader, RecordWriter, ResultJson } from './snapshot-codec.js'
 import { createKeyMap, joinKeyOf, type JoinKey } from './keys.js'
-import type { Scalar } from '../eql/value.js'
+import type { Scalar } from '../eql/index.js'
 
 interface Candidate {
   readonly key: JoinKey

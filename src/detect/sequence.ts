@@ -2,8 +2,8 @@
 // per join key, one slot per stage holding at most one pending partial (newer overwrites older);
 // stages tried last to first; maxspan inclusive; `until` drops the key's pending partials; missing-event
 // stages `![…]` are checked around the positive events exactly as ES's missing-event phase does.
-import type { CompiledQuery } from '../eql/compiled.js'
-import type { Scalar } from '../eql/value.js'
+import type { CompiledQuery } from '../eql/index.js'
+import type { Scalar } from '../eql/index.js'
 import type { EventRecord } from './types.js'
 import { compileKeys, createKeyMap, joinKeyOf, type JoinKey, type KeyFunction } from './keys.js'
 import type { Emit, Engine, EngineStats } from './engine.js'

@@ -1,6 +1,6 @@
 // Plain-JSON encoding of what runner state holds: EventRecords (deduplicated into one table, so a record
 // shared by several partials is written once) and QueryResults that reference them.
-import type { Scalar } from '../eql/value.js'
+import type { Scalar } from '../eql/index.js'
 import type { EventRecord, QueryResult } from './types.js'
 
 /** A serialized EventRecord: EventRecord is plain data, so it is kept as is. */

@@ -1,7 +1,7 @@
 // A streaming detector for unordered input: the reorder buffer in front of a runner, wired so that the
 // watermark drives expiry and the confirmation of trailing `![…]` stages. Snapshots cover both parts,
 // so a process (or a partition moving to another worker) resumes exactly where it stopped.
-import type { CompiledQuery } from '../eql/compiled.js'
+import type { CompiledQuery } from '../eql/index.js'
 import type { EventRecord } from './types.js'
 import { createRunner, restoreRunner, type Runner, type RunnerOptions, type RunnerSnapshot, type RunnerStats } from './runner.js'
 import { createReorderBuffer, type ReorderBuffer, type ReorderSnapshot, type ReorderStats } from './reorder.js'

@@ -1,7 +1,7 @@
 // Test support (not shipped logic): hand-written compiled queries over tiny plain events, so the engine
 // is tested without the EQL front end. Events look like `{ id, ts, cat, k, … }`.
-import type { CompiledKey, CompiledPipe, CompiledQuery, CompiledStage } from '../eql/compiled.js'
-import type { EcsEvent, Value } from '../eql/value.js'
+import type { CompiledKey, CompiledPipe, CompiledQuery, CompiledStage } from '../eql/index.js'
+import type { EcsEvent, Value } from '../eql/index.js'
 import type { EventRecord, QueryResult } from './types.js'
 
 export interface TinyEvent { readonly id: number; readonly ts: number | null; readonly cat: string; readonly [k: string]: unknown }

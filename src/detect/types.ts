@@ -1,6 +1,6 @@
 // Contracts of the detection engine: events in (already in time order), results out.
-import type { EcsEvent, Value } from '../eql/value.js'
-import type { SourceRef } from '../ingest/types.js'
+import type { EcsEvent, Value } from '../eql/index.js'
+import type { SourceRef } from '../ingest/index.js'
 
 /** An event as the engine sees it: the ECS document plus its position in the input. */
 export interface EventRecord {

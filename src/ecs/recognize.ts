@@ -5,7 +5,7 @@ import { isObject, own, ownPath, setOwn, type Obj } from './obj.js'
 import { isAbsent, renderValue, toInt } from './values.js'
 import type { WindowsRecord } from './types.js'
 import { eventData, type EventData } from './eventdata.js'
-import { parseEventXml } from '../ingest/xml.js'
+import { parseEventXml } from '../ingest/index.js'
 
 export type Recognized =
   | { readonly kind: 'ecs'; readonly doc: Obj }

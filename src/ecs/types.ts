@@ -1,6 +1,6 @@
 // The contracts of the ECS layer: what normalize() returns and the one internal shape every Windows
 // export format is recognised into before mapping.
-import type { EcsEvent } from '../eql/value.js'
+import type { EcsEvent } from '../eql/index.js'
 import type { EventData } from './eventdata.js'
 
 export type { EcsEvent }

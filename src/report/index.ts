@@ -10,7 +10,7 @@ import { renderHtml } from './html.js'
 
 export type { ReportFormat, ReportInput, ReportRule, ReportRun, AlertGroup } from './types.js'
 export { REPORT_FORMATS, SEVERITY_ORDER, severityRank } from './types.js'
-export { renderTable, type TableOptions } from './table.js'
+export { renderTable, clean, type TableOptions } from './table.js'
 export { renderCsv, csvCell, CSV_COLUMNS } from './csv.js'
 export { renderJson } from './json.js'
 export { renderNdjson, alertLine } from './ndjson.js'
