@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { parseChunk } from '../../src/ingest/evtx/index.js'
 import { chunkBuilder, v, type SubstValue } from './builder.js'
+import { prng } from '../prng.js'
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'third_party', 'omerbenamram-evtx')
 const SEEDS: [string, number][] = [
@@ -18,17 +19,6 @@ const SEEDS: [string, number][] = [
 ]
 const ITERATIONS = Number(process.env['VIGIL_EVTX_FUZZ'] ?? 3000)
 
-/** mulberry32: small, deterministic, good enough to spread mutations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const INTERESTING = [0, 1, 2, 3, 4, 7, 8, 0x7f, 0x80, 0xff, 0x100, 0x1000, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff]
 
