@@ -90,15 +90,7 @@ export function orderScalars(a: Scalar, b: Scalar): number | null {
 
 function compareScalars(op: CompareOp, a: Scalar, b: Scalar): boolean | null {
   const c = orderScalars(a, b)
-  if (c === null) return null
-  switch (op) {
-    case '==': return c === 0
-    case '!=': return c !== 0
-    case '<': return c < 0
-    case '<=': return c <= 0
-    case '>': return c > 0
-    case '>=': return c >= 0
-  }
+  return c === null ? null : holds(op, c)
 }
 
 /** Equality against one literal, prepared for the field's type. */
