@@ -2,7 +2,7 @@
 // Inputs are merged by time (merge-inputs.ts), pass a reorder buffer (watermark = newest timestamp − lateness),
 // and feed one rule set that indexes rules by event category and cheap value keys. Data goes to stdout (or
 // -o), progress and the run summary to stderr.
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Alert, Severity } from '../alerts/index.js'
@@ -10,7 +10,7 @@ import { createReorderBuffer, type EventRecord } from '../detect/index.js'
 import { buildPrefilter, defaultFieldTypes, type Expr } from '../eql/index.js'
 import { createRuleSet } from '../detect/index.js'
 import type { InputFormat } from '../ingest/index.js'
-import { compileExceptions, loadRules, parseExceptionText, readGuide, renderRuleError, type ExceptionItem, type LoadedRule, type RuleError } from '../rules/index.js'
+import { compileExceptions, compileWildcard, loadExceptionFiles, loadRules, readGuide, renderRuleError, type LoadedRule } from '../rules/index.js'
 import { createReportWriter, SEVERITY_ORDER, severityRank, type ReportFormat, type ReportRule } from '../report/index.js'
 import { UsageError } from './errors.js'
 import { expandInputs, readMergedEvents } from './merge-inputs.js'
@@ -90,7 +90,7 @@ export async function hunt(inputs: readonly string[], opts: HuntOptions): Promis
   if (fromMs !== null && toMs !== null && fromMs > toMs) throw new UsageError('--from is after --to')
 
   const selection = selectRules(opts)
-  const exceptions = loadExceptionFiles(opts.exceptions ?? [], nowMs)
+  const exceptions = loadHuntExceptions(opts.exceptions ?? [], nowMs)
   const prefilter = rulesPrefilter(selection.rules)
   const summary = createSummary()
   const files = await expandInputs(inputs, { summary, ...(opts.include ? { include: opts.include } : {}), ...(opts.exclude ? { exclude: opts.exclude } : {}) })
@@ -268,37 +268,21 @@ function reportRule(r: LoadedRule): ReportRule {
   }
 }
 
-function loadExceptionFiles(paths: readonly string[], nowMs: number) {
+/** `--exceptions` files through the rules loader, so Kibana value lists (`list` entries) work too. */
+function loadHuntExceptions(paths: readonly string[], nowMs: number) {
   if (paths.length === 0) return null
-  const items: ExceptionItem[] = []
-  const errors: RuleError[] = []
-  for (const p of paths) {
-    let text: string
-    try { text = readFileSync(p, 'utf8') } catch (e) { throw new UsageError(`--exceptions ${p}: ${(e as Error).message}`) }
-    const parsed = parseExceptionText(text, p)
-    if (!parsed.ok) errors.push(...parsed.errors)
-    else items.push(...parsed.items)
-  }
-  if (errors.length > 0) throw new UsageError(errors.map(renderRuleError).join('\n'))
-  const compiled = compileExceptions(items, { nowMs })
+  const loaded = loadExceptionFiles(paths)
+  if (loaded.errors.length > 0) throw new UsageError(loaded.errors.map(renderRuleError).join('\n'))
+  const compiled = compileExceptions(loaded.items, { nowMs, valueLists: loaded.valueLists })
   if (!compiled.ok) {
     throw new UsageError(compiled.errors.map((e) => `${e.item.source.file}${e.item.source.line !== undefined ? `:${e.item.source.line}` : ''}: ${e.item.name}: ${e.message}`).join('\n'))
   }
   return compiled.value
 }
 
-/** `*` and `?` wildcards, case-insensitive, matched in linear time (no regex backtracking). */
+/** `--rule` globs: `*` and `?`, case-insensitive, on a linear matcher. */
 export function compileGlob(pattern: string): (text: string) => boolean {
-  const p = pattern.toLowerCase()
-  return (text) => {
-    const s = text.toLowerCase()
-    let i = 0, j = 0, star = -1, mark = 0
-    while (i < s.length) {
-      if (j < p.length && (p[j] === '?' || p[j] === s[i])) { i++; j++ } else if (j < p.length && p[j] === '*') { star = j++; mark = i } else if (star !== -1) { j = star + 1; i = ++mark } else return false
-    }
-    while (j < p.length && p[j] === '*') j++
-    return j === p.length
-  }
+  return compileWildcard(pattern, true)
 }
 
 /** Above this many stages a combined line test stops paying for itself (and rarely finds a literal anyway). */
