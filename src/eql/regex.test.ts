@@ -77,12 +77,12 @@ describe('compileLuceneRegex', () => {
     })
   }
 
+  // No clock in the assertion: a backtracking engine needs ~2^5000 steps on this input and would never
+  // return: a regression shows as a run that never ends rather than a flaky clock.
   it('runs in linear time on a classic catastrophic pattern', () => {
     const r = compileLuceneRegex('(a+)+b', false)
     assert.ok(r.ok)
-    const t0 = performance.now()
     assert.equal(r.ok && r.test('a'.repeat(5000)), false)
-    assert.ok(performance.now() - t0 < 2000)
   })
 
   it('interval regexes cover exactly the range', () => {

@@ -73,15 +73,14 @@ describe('compileWildcard', () => {
     })
   }
 
+  // No clock in the assertion (speed belongs to the benchmarks): a backtracking matcher needs on the
+  // order of n^50 steps here, so a regression shows as a run that never ends rather than a flaky clock.
   it('is linear on adversarial input (no backtracking)', () => {
     const value = 'a'.repeat(20_000)
     const pattern = `${'*a'.repeat(50)}*b`
     const test = compileWildcard(pattern, false)
-    const t0 = performance.now()
     assert.equal(test(value), false)
     assert.equal(compileWildcard(`${'*?'.repeat(30)}b`, false)(value), false)
-    // generous bound: a backtracking matcher takes far longer than this on the same input
-    assert.ok(performance.now() - t0 < 2000)
   })
 
   it('agrees with a regex oracle on random patterns and values', () => {

@@ -288,8 +288,15 @@ test('a consumer that stops early closes the file (no descriptor left open)', as
         break
       }
     }
-    await new Promise((r) => setTimeout(r, 20))
-    assert.equal(await fdCount(), before)
+    // Closing is asynchronous (the fs thread pool); on a loaded machine it can take a while, so poll
+    // up to a deadline instead of sleeping a fixed time. A real leak still fails: the count never drops.
+    const deadline = Date.now() + 5000
+    let now = await fdCount()
+    while (now > before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25))
+      now = await fdCount()
+    }
+    assert.equal(now, before)
   })
 })
 
