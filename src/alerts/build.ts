@@ -3,6 +3,7 @@
 // sha256 over (rule id, rule version, member event identities), so a replay yields the same ids.
 import { createHash } from 'node:crypto'
 import type { EcsEvent } from '../eql/index.js'
+import { isDateMs } from '../eql/index.js'
 import type { SourceRef } from '../ingest/index.js'
 import type { Alert, AlertAncestor, AlertOverride, AlertThreat, Severity } from './types.js'
 import { alertField } from './types.js'
@@ -221,7 +222,9 @@ function ancestorOf(member: AlertMember): AlertAncestor {
 
 function timestampOf(event: EcsEvent): string | null {
   const t = alertField(event as never, '@timestamp')
-  return typeof t === 'string' ? t : typeof t === 'number' ? new Date(t).toISOString() : null
+  if (typeof t === 'string') return t
+  // a raw numeric @timestamp outside the ECMAScript date range has no ISO form: keep the alert, drop the time
+  return typeof t === 'number' && isDateMs(t) ? new Date(t).toISOString() : null
 }
 
 /** Kibana's recursive intersection: keys whose values are equal in both; arrays keep common elements. */

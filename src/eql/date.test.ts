@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { tryCompileCondition } from './compile.js'
 import { compileDateFormat, dateValueMs, formatJavaDateTime } from './date.js'
+import { parseExpression } from './parser.js'
 
 const ms = (iso: string): number => Date.parse(iso)
 
@@ -48,5 +50,26 @@ describe('date parsing', () => {
   it('numbers are epoch millis', () => {
     assert.equal(dateValueMs(1516116808349, parse), 1516116808349)
     assert.equal(dateValueMs(Number.NaN, parse), null)
+  })
+})
+
+describe('dates outside the ECMAScript range', () => {
+  // Found by the compiler property test: a numeric @timestamp of -8640000000000001 made
+  // `@timestamp : ""` throw a RangeError from Date#toISOString instead of evaluating.
+  it('are not dates: the value reads as null, and rendering never throws', () => {
+    const parse = compileDateFormat()
+    assert.equal(dateValueMs(-8640000000000001, parse), null)
+    assert.equal(dateValueMs(8.64e15 + 1, parse), null)
+    assert.equal(dateValueMs('8640000000000001', parse), null)
+    assert.equal(dateValueMs(8.64e15, parse), 8.64e15)
+    assert.equal(formatJavaDateTime(-8640000000000001), '-8640000000000001')
+  })
+
+  it('compare as missing in a compiled condition', () => {
+    const p = parseExpression('@timestamp : ""')
+    assert.ok(p.ok)
+    const c = tryCompileCondition(p.ok ? p.value : assert.fail())
+    assert.ok(c.ok)
+    assert.equal(c.ok && c.value({ '@timestamp': -8640000000000001 }), false)
   })
 })

@@ -29,16 +29,24 @@ export function compileDateFormat(format: string = DEFAULT_DATE_FORMAT): DatePar
   }
 }
 
-/** Epoch milliseconds of a raw field value (number = epoch millis), or null. */
+/** The ECMAScript time range (±100,000,000 days): a millisecond count outside it has no date. */
+export const MAX_DATE_MS = 8.64e15
+
+/** True for epoch milliseconds that denote a date (finite, inside the ECMAScript time range). */
+export function isDateMs(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= -MAX_DATE_MS && ms <= MAX_DATE_MS
+}
+
+/** Epoch milliseconds of a raw field value (number = epoch millis), or null (also when out of range). */
 export function dateValueMs(raw: string | number, parse: DateParser): number | null {
-  if (typeof raw === 'number') return Number.isFinite(raw) ? Math.floor(raw) : null
+  if (typeof raw === 'number') return isDateMs(raw) ? Math.floor(raw) : null
   const r = parse(raw.trim())
-  return r === null ? null : r.loMs
+  return r === null || !isDateMs(r.loMs) ? null : r.loMs
 }
 
 /** `2017-08-30T20:47:33.000Z`, the form Elasticsearch returns for a default-format date. */
 export function formatIsoMs(ms: number): string {
-  return new Date(ms).toISOString()
+  return isDateMs(ms) ? new Date(ms).toISOString() : String(ms)
 }
 
 /**
@@ -46,6 +54,7 @@ export function formatIsoMs(ms: number): string {
  * fraction are left out when zero, e.g. `2017-08-30T20:47:33.120Z`, `2017-08-30T20:47:33Z`.
  */
 export function formatJavaDateTime(ms: number): string {
+  if (!isDateMs(ms)) return String(ms) // never reached from dateValueMs; a number is safer than a throw
   const iso = new Date(ms).toISOString() // yyyy-MM-ddTHH:mm:ss.SSSZ
   if (iso.endsWith(':00.000Z')) return `${iso.slice(0, -8)}Z`
   if (iso.endsWith('.000Z')) return `${iso.slice(0, -5)}Z`
@@ -74,7 +83,7 @@ function parseEpoch(unitMs: number): DateParser {
   return (text) => {
     if (!/^-?\d+(\.\d+)?$/.test(text)) return null
     const ms = Math.floor(Number(text) * unitMs)
-    return Number.isFinite(ms) ? { loMs: ms, hiMs: ms } : null
+    return isDateMs(ms) ? { loMs: ms, hiMs: ms } : null
   }
 }
 

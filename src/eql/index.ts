@@ -17,6 +17,7 @@ export { compile, tryCompile, compileCondition, tryCompileCondition, compileExpr
 export { defaultFieldTypes, mergeFieldTypes, parseMapping, parseMappingText, resolveField } from './fieldtypes.js'
 export { buildPrefilter } from './prefilter.js'
 export { mergeIndexMappings } from './index-mappings.js'
+export { isDateMs } from './date.js'
 
 import { compileRawAccessor } from './accessor.js'
 import type { EcsEvent, Value } from './value.js'
