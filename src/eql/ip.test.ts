@@ -70,3 +70,17 @@ function ipText(b: Uint8Array): string {
   for (let i = 0; i < 16; i += 2) parts.push((((b[i] as number) << 8) | (b[i + 1] as number)).toString(16))
   return parts.join(':')
 }
+
+describe('ip fast path', () => it('the dotted-IPv4 fast path gives the bytes ipaddr.js gives', async () => {
+  const fc = (await import('fast-check')).default
+  const ipaddr = (await import('ipaddr.js')).default
+  fc.assert(fc.property(fc.ipV4(), (ip) => {
+    const expected = new Uint8Array(16)
+    expected[10] = 0xff
+    expected[11] = 0xff
+    expected.set(ipaddr.IPv4.parse(ip).octets, 12)
+    assert.deepEqual(parseIp(ip), expected)
+    assert.deepEqual(parseIp(` ${ip}\t`), expected)
+  }), { numRuns: 2000 })
+  for (const bad of ['256.0.0.1', '1.2.3', '1.2.3.4.5', '1..2.3', '1.2.3.', '']) assert.equal(parseIp(bad), null, bad)
+}))

@@ -7,6 +7,9 @@ export type IpBytes = Uint8Array
 /** Parses an IPv4 (four-part decimal) or IPv6 address; null when it is not an IP address. */
 export function parseIp(text: string): IpBytes | null {
   const s = text.trim()
+  // Nearly every address in Windows telemetry is plain dotted IPv4: read its octets without ipaddr.js
+  // (a hot path: every ip comparison and cidrmatch of every network event comes through here).
+  if (isCanonicalIpv4(s)) return ipv4Bytes(s)
   if (s.includes(':')) {
     if (s.includes('%') || !ipaddr.IPv6.isValid(s)) return null
     return Uint8Array.from(ipaddr.IPv6.parse(s).toByteArray())
@@ -16,6 +19,21 @@ export function parseIp(text: string): IpBytes | null {
   out[10] = 0xff
   out[11] = 0xff
   out.set(ipaddr.IPv4.parse(s).octets, 12)
+  return out
+}
+
+/** The IPv4-mapped bytes of a dotted quad already checked by isCanonicalIpv4. */
+function ipv4Bytes(s: string): IpBytes {
+  const out = new Uint8Array(16)
+  out[10] = 0xff
+  out[11] = 0xff
+  let at = 12
+  let v = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 46) { out[at++] = v; v = 0 } else v = v * 10 + c - 48
+  }
+  out[at] = v
   return out
 }
 
