@@ -18,6 +18,7 @@ export { defaultFieldTypes, mergeFieldTypes, parseMapping, parseMappingText, res
 export { buildPrefilter } from './prefilter.js'
 export { mergeIndexMappings } from './index-mappings.js'
 export { isDateMs } from './date.js'
+export { compileWildcard, type StringTest } from './wildcard.js'
 
 import { compileRawAccessor } from './accessor.js'
 import type { EcsEvent, Value } from './value.js'

@@ -101,3 +101,29 @@ describe('compileWildcard', () => {
     assert.equal(hasWildcard('a\\b'), false)
   })
 })
+
+// Shapes Kibana exception `matches` entries, severity-mapping patterns and `vigil hunt --rule` globs use
+// (they share this matcher with EQL's `:` and `like`).
+describe('compileWildcard on exception and rule-selection patterns', () => {
+  const cases: readonly (readonly [string, boolean, string, boolean])[] = [
+    ['cmd.exe', false, 'cmd.exe', true],
+    ['cmd.exe', false, 'CMD.EXE', false],
+    ['cmd.exe', true, 'CMD.EXE', true],
+    ['*', false, '', true],
+    ['?', false, '', false],
+    ['a*b', false, 'a-b-b', true],
+    ['a*b', false, 'a-b-c', false],
+    ['*\\cmd.exe', true, 'C:\\Windows\\System32\\CMD.exe', true],
+    ['?:\\Windows\\*\\conhost.exe', true, 'c:\\windows\\system32\\conhost.exe', true],
+    ['?:\\Windows\\*\\conhost.exe', true, 'c:\\windows\\conhost.exe', false],
+    ['ab*ba', false, 'aba', false],
+    ['a?c*', false, 'abcdef', true],
+    ['*?', false, '', false],
+    ['winrm*remote*', true, 'WinRM Remote Shell', true],
+  ]
+  for (const [pattern, ci, value, expected] of cases) {
+    it(`${JSON.stringify(pattern)}${ci ? ' (ci)' : ''} vs ${JSON.stringify(value)} → ${expected}`, () => {
+      assert.equal(compileWildcard(pattern, ci)(value), expected)
+    })
+  }
+})

@@ -5,7 +5,7 @@
 import ipaddr from 'ipaddr.js'
 import type { EcsEvent } from '../eql/index.js'
 import { fieldValues, readField, type FieldScalar } from './field.js'
-import { compileWildcard, type TextMatcher } from './wildcard.js'
+import { compileWildcard, type StringTest } from '../eql/index.js'
 
 export type ExceptionOperator = 'included' | 'excluded'
 
@@ -162,7 +162,7 @@ function anyValue(field: string, matchers: readonly ValueMatcher[]): Predicate {
   }
 }
 
-const textOnly = (m: TextMatcher): ValueMatcher => (v) => m(String(v))
+const textOnly = (m: StringTest): ValueMatcher => (v) => m(String(v))
 
 /**
  * Kibana turns `match` into `match_phrase`: exact on keyword fields. On `ip` fields Elasticsearch compares

@@ -13,4 +13,3 @@ export { compileOverrides, type OverrideFn, type Overridden } from './overrides.
 export { runFixtures, renderFixtureReport, readNdjson, type FixtureReport, type CaseResult, type FixtureOptions, FIXTURE_SOURCES, REQUIRED_SOURCES } from './fixtures.js'
 export { renderGuide, readGuide, missingAdsSections, guideSections, ADS_SECTIONS } from './guide.js'
 export { ruleSummary, type RuleSummary } from './catalog.js'
-export { compileWildcard, type TextMatcher } from './wildcard.js'

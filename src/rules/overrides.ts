@@ -9,7 +9,7 @@ import type { EcsEvent } from '../eql/index.js'
 import { fieldValues } from './field.js'
 import type { RuleData } from './schema.js'
 import { SEVERITIES } from './schema.js'
-import { compileWildcard } from './wildcard.js'
+import { compileWildcard } from '../eql/index.js'
 
 export interface Overridden {
   readonly severity: Severity
