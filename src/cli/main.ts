@@ -39,11 +39,13 @@ export function buildProgram(): Command {
     .option('--strict', 'fail on the first malformed record instead of skipping it')
     .option('-o, --output <file>', 'write results to a file instead of stdout')
     .option('-q, --quiet', 'no summary on stderr')
+    .option('--sort-memory <MiB>', 'candidate events held in memory before sorting moves to temporary files', positiveInt, 128)
     .action(async (eql: string, inputs: string[], o) => {
       process.exitCode = await runQueryCommand(eql, inputs, {
         format: o.format, mapping: o.mapping, size: o.size, maxSamplesPerKey: o.maxSamplesPerKey,
         inputFormat: o.inputFormat, timestampField: o.timestampField, tiebreaker: o.tiebreaker,
         eventCategoryField: o.eventCategoryField, strict: o.strict, quiet: o.quiet, output: o.output,
+        spillBudget: o.sortMemory * 1024 * 1024,
       })
     })
 

@@ -1,7 +1,8 @@
 // `vigil query '<EQL>' <files…>`: run one EQL query over files and print the results in Elasticsearch's order.
 import { readFileSync } from 'node:fs'
 import { parse, tryCompile, renderError, type Value, buildPrefilter, type Query, type Expr, defaultFieldTypes, parseMappingText, mergeFieldTypes, mergeIndexMappings, type CompiledQuery, type FieldTypes } from '../eql/index.js'
-import { runQuery, type EventRecord, type QueryResult } from '../detect/index.js'
+import { createRunner, type EventRecord, type QueryResult } from '../detect/index.js'
+import { createSpillSorter } from './spill.js'
 import type { InputFormat } from '../ingest/index.js'
 import { readEvents, ecsLinePrefilter } from './events.js'
 import { countProblem, createSummary, renderSummary, type RunSummary } from './summary.js'
@@ -21,6 +22,8 @@ export interface QueryOptions {
   readonly strict?: boolean
   readonly quiet?: boolean
   readonly output?: string
+  /** Candidate text held in memory before it is sorted into a temporary run file (default 128 Mi). */
+  readonly spillBudget?: number
 }
 
 /**
@@ -116,51 +119,103 @@ export interface QueryRun {
   readonly summary: RunSummary
 }
 
-/** Reads the inputs and runs the query: the whole of `vigil query` but the output. */
-export async function executeQuery(text: string, paths: readonly string[], opts: QueryOptions): Promise<QueryRun> {
+export interface QueryStream {
+  readonly compiled: CompiledQuery
+  readonly summary: RunSummary
+  readonly results: number
+  /** Sorted runs written to temporary files because the candidates outgrew the memory budget. */
+  readonly spilledRuns: number
+}
+
+/** How often (in events handed to the engine) the output gets a chance to drain. */
+const FLUSH_EVERY = 4096
+
+export interface QueryHandlers {
+  /** Called once the query is compiled, before any result. */
+  readonly onStart?: (compiled: CompiledQuery, summary: RunSummary) => void
+  /** Each result as soon as it is final, in Elasticsearch's order. */
+  readonly onResult: (r: QueryResult) => void
+  /** Awaited now and then (and at the end) so the output can drain. */
+  readonly flush?: () => Promise<void>
+}
+
+/**
+ * Reads the inputs and runs the query, streaming its results. Candidates past the memory budget are
+ * sorted into temporary run files and merged at the end, so memory stays bounded whatever the input size.
+ */
+export async function streamQuery(text: string, paths: readonly string[], opts: QueryOptions, handlers: QueryHandlers): Promise<QueryStream> {
   const { compiled, prefilter } = prepareQuery(text, opts)
   const summary = createSummary()
+  handlers.onStart?.(compiled, summary)
   const isCandidate = candidateTest(compiled)
-  const candidates: EventRecord[] = []
-  for await (const rec of readEvents(paths, { summary, format: opts.inputFormat, strict: opts.strict, timestampOf: compiled.time.timestampMs, prefilter: prefilter ?? undefined })) {
-    if (isCandidate(rec)) candidates.push(rec)
+  const sorter = createSpillSorter({ budget: opts.spillBudget, tiebreakerOf: compiled.time.tiebreaker })
+  const { flush } = handlers
+  let results = 0
+  try {
+    for await (const rec of readEvents(paths, { summary, format: opts.inputFormat, strict: opts.strict, timestampOf: compiled.time.timestampMs, prefilter: prefilter ?? undefined })) {
+      if (isCandidate(rec) && sorter.add(rec)) await sorter.spill()
+    }
+    const runner = createRunner(compiled, { onResult: (r) => { results++; handlers.onResult(r) }, size: opts.size, maxSamplesPerKey: opts.maxSamplesPerKey })
+    let pushed = 0
+    for await (const rec of sorter.sorted()) {
+      runner.push(rec)
+      if (runner.isDone) break
+      if (flush && ++pushed % FLUSH_EVERY === 0) await flush()
+    }
+    runner.end()
+    if (flush) await flush()
+    return { compiled, summary, results, spilledRuns: sorter.runs }
+  } finally {
+    sorter.close()
   }
-  const results = runQuery(compiled, candidates, { size: opts.size, maxSamplesPerKey: opts.maxSamplesPerKey })
+}
+
+/** Reads the inputs and runs the query: the whole of `vigil query` but the output, results in memory. */
+export async function executeQuery(text: string, paths: readonly string[], opts: QueryOptions): Promise<QueryRun> {
+  const results: QueryResult[] = []
+  const { compiled, summary } = await streamQuery(text, paths, opts, { onResult: (r) => results.push(r) })
   return { compiled, results, summary }
 }
 
 export async function runQueryCommand(text: string, paths: readonly string[], opts: QueryOptions): Promise<number> {
-  const { compiled, results, summary } = await executeQuery(text, paths, opts)
+  compileQueryText(text, opts) // an invalid query fails before -o creates or truncates a file
   const out = createLineWriter(opts.output)
-  const keysOf = joinKeyRenderer(compiled)
+  let summary: RunSummary | null = null
+  let keysOf: ((r: QueryResult & { kind: 'sequence' | 'sample' }) => readonly Value[]) | undefined
   // Only a document nested thousands deep (not kept as text) fails to serialize: a positioned problem.
   const serialize = (r: QueryResult): string | undefined => {
     try {
       return resultJson(r, keysOf)
     } catch (e) {
       const rec = r.kind === 'event' ? r.record : r.members.find((m) => m !== null)
-      if (rec?.source) countProblem(summary, { source: rec.source, reason: `cannot serialize result: ${(e as Error).message}` })
+      if (rec?.source && summary) countProblem(summary, { source: rec.source, reason: `cannot serialize result: ${(e as Error).message}` })
       return undefined
     }
   }
-  if (opts.format === 'table') {
-    await out.write(renderTable(results, { color: opts.output === undefined && process.stdout.isTTY === true }))
-  } else if (opts.format === 'json') {
-    await out.write('[')
-    let n = 0
-    for (const r of results) {
+  const table: QueryResult[] = [] // a table is sized to its rows: kept whole (it is for reading, not piping)
+  let pending = ''
+  let written = 0
+  const run = await streamQuery(text, paths, opts, {
+    onStart: (compiled, s) => { summary = s; keysOf = joinKeyRenderer(compiled) },
+    onResult: (r) => {
+      if (opts.format === 'table') { table.push(r); return }
       const json = serialize(r)
-      if (json !== undefined) await out.write((n++ ? ',\n' : '\n') + json)
-    }
-    await out.write(n ? '\n]\n' : ']\n')
-  } else {
-    for (const r of results) {
-      const json = serialize(r)
-      if (json !== undefined) await out.write(json + '\n')
-    }
-  }
+      if (json === undefined) return
+      pending += opts.format === 'json' ? (written++ ? ',\n' : '[\n') + json : json + '\n'
+    },
+    flush: async () => {
+      if (pending.length === 0) return
+      const chunk = pending
+      pending = ''
+      await out.write(chunk)
+    },
+  })
+  if (opts.format === 'table') await out.write(renderTable(table, { color: opts.output === undefined && process.stdout.isTTY === true }))
+  if (opts.format === 'json') await out.write(written ? '\n]\n' : '[]\n')
   await out.close()
-  if (!opts.quiet) process.stderr.write(renderSummary(summary, [`  results: ${results.length}`]) + '\n')
+  const extra = [`  results: ${run.results}`]
+  if (run.spilledRuns > 0) extra.push(`  sorted through ${run.spilledRuns} temporary run files (--sort-memory)`)
+  if (!opts.quiet) process.stderr.write(renderSummary(run.summary, extra) + '\n')
   return 0
 }
 

@@ -1,6 +1,6 @@
 // Offline convenience: all events are known up front, so ordering is a plain sort (the reorder buffer
 // with infinite lateness would produce the same order), then one runner pass.
-import type { CompiledQuery } from '../eql/index.js'
+import type { CompiledQuery, EcsEvent, Value } from '../eql/index.js'
 import type { EventRecord, QueryResult } from './types.js'
 import { compareOrdered, tiebreakerScalar, type OrderedRecord } from './order.js'
 import { createRunner } from './runner.js'
@@ -24,7 +24,11 @@ export function runQuery(q: CompiledQuery, records: readonly EventRecord[], opts
 
 /** Records in (timestamp, tiebreaker, ordinal) order; already-sorted input is returned as is. */
 export function sortRecords(q: CompiledQuery, records: readonly EventRecord[]): readonly EventRecord[] {
-  const tb = q.time.tiebreaker
+  return sortEventRecords(records, q.time.tiebreaker)
+}
+
+/** The same, given the tiebreaker field's reader (null when the query has none). */
+export function sortEventRecords(records: readonly EventRecord[], tb: ((event: EcsEvent) => Value) | null): readonly EventRecord[] {
   const ordered: OrderedRecord[] = records.map((record) => ({ record, tiebreaker: tb ? tiebreakerScalar(tb(record.event)) : null }))
   let isSorted = true
   for (let i = 1; i < ordered.length && isSorted; i++) if (compareOrdered(ordered[i - 1], ordered[i]) > 0) isSorted = false

@@ -251,3 +251,34 @@ test('the raw-line prefilter on ECS input is sound: JSON escapes and other lette
   assert.deepEqual(outputLines(r.stdout), hits)
   assert.match(r.stderr, /^vigil: 6 events from 1 file\(s\)/m)
 })
+
+test('vigil query --sort-memory: a broad query over more than the budget sorts through temporary files, in order, and cleans up', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-sortmem-'))
+  try {
+    const tmp = join(dir, 'tmp')
+    const { mkdirSync } = await import('node:fs')
+    mkdirSync(tmp)
+    // ~3 MiB of events in shuffled time order (a stride through the seconds of an hour), 1 MiB budget.
+    const n = 6000
+    const lines: string[] = []
+    for (let i = 0; i < n; i++) {
+      const s = (i * 2731) % 3600
+      const ts = new Date(Date.UTC(2026, 10, 1, 8, 0, s)).toISOString()
+      lines.push(JSON.stringify({ '@timestamp': ts, event: { category: ['process'], type: ['start'] }, process: { name: 'cmd.exe', pid: i, command_line: `cmd.exe /c echo ${'x'.repeat(400)}` } }))
+    }
+    const input = join(dir, 'events.ndjson')
+    writeFileSync(input, lines.join('\n') + '\n')
+    const r = await vigil(['query', 'process where process.name == "cmd.exe"', input, '--sort-memory', '1'], { env: { TMPDIR: tmp } })
+    assert.equal(r.code, 0, r.stderr)
+    const out = nonEmptyLines(r.stdout).map((l) => JSON.parse(l) as { '@timestamp': string; process: { pid: number } })
+    assert.equal(out.length, n)
+    const expected = lines.map((l, i) => ({ ts: (JSON.parse(l) as { '@timestamp': string })['@timestamp'], i }))
+      .sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.i - b.i)).map((x) => x.i)
+    assert.deepEqual(out.map((e) => e.process.pid), expected, 'Elasticsearch order: timestamp, then input order')
+    assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('vigil-')), [], 'temporary run files removed')
+    assert.match(r.stderr, /results: 6000/)
+    assert.match(r.stderr, /sorted through [2-9] temporary run files/)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

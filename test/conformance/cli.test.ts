@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { loadSuites, conformanceDir, checkEntry, resultIds } from './harness.js'
-import { executeQuery, joinKeyRenderer, type QueryOptions } from '../../src/cli/query.js'
+import { executeQuery, joinKeyRenderer, streamQuery, type QueryOptions } from '../../src/cli/query.js'
+import type { QueryResult } from '../../src/detect/index.js'
 
 const dir = conformanceDir()
 const suites = loadSuites(dir)
@@ -73,4 +74,30 @@ test('vigil query as a process: ndjson contract, sequence shape, exit codes', ()
   const none = run(['process where false', ...common])
   assert.equal(none.status, 0)
   assert.equal(none.stdout, '')
+})
+
+// Candidates past the memory budget are sorted into temporary files and merged: a budget of one byte (every
+// candidate its own run file, merged in several passes) must give exactly the results of the in-memory path,
+// ties and tiebreakers included.
+test('vigil query: candidates spilled to disk give the same results as in memory', async () => {
+  let compared = 0
+  let runs = 0
+  for (const suite of suites) {
+    const { files, opts } = optionsFor(suite.dataset.name, suite.dataset.tiebreakerField)
+    for (const entry of suite.entries.filter((_, i) => i % 9 === 0)) {
+      const o: QueryOptions = { ...opts, size: entry.size ?? 50, maxSamplesPerKey: entry.maxSamplesPerKey }
+      const ids = async (extra: Partial<QueryOptions>): Promise<string> => {
+        const results: QueryResult[] = []
+        const run = await streamQuery(entry.query, files, { ...o, ...extra }, { onResult: (r) => results.push(r) })
+        runs += run.spilledRuns
+        const keysOf = joinKeyRenderer(run.compiled)
+        return JSON.stringify(results.map((r) => (r.kind === 'event' ? r.record.ordinal : [keysOf(r), r.members.map((m) => m?.ordinal ?? null)])))
+      }
+      assert.equal(await ids({ spillBudget: 1 }), await ids({}), `${suite.name}: ${entry.name}\n${entry.query}`)
+      compared++
+    }
+  }
+  assert.ok(compared > 20, `only ${compared} entries compared`)
+  assert.ok(runs > 100, `only ${runs} run files written: the budget did not force spilling`)
+  console.log(`# ${compared} queries compared, ${runs} run files merged`)
 })
