@@ -4,17 +4,7 @@ import fc from 'fast-check'
 import type { Query } from './ast.js'
 import { renderError } from './errors.js'
 import { parse, parseExpression } from './parser.js'
-
-/** Deep copy without `span` members, so expectations can be written by hand. */
-function stripSpans(x: unknown): unknown {
-  if (Array.isArray(x)) return x.map(stripSpans)
-  if (x !== null && typeof x === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(x)) if (k !== 'span') out[k] = stripSpans(v)
-    return out
-  }
-  return x
-}
+import { stripSpans } from './testing.js'
 
 // Builders for expected trees.
 const F = (p: string, isOptional = false) => ({ kind: 'field', path: p.split('.'), isOptional })

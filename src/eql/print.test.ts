@@ -6,17 +6,7 @@ import { renderError } from './errors.js'
 import { parse, parseExpression } from './parser.js'
 import { print, printExpr, printString } from './print.js'
 import { FUNCTION_SIGNATURES, argSpec, type ArgKind } from './signatures.js'
-
-/** Deep copy without `span` members. */
-function stripSpans(x: unknown): unknown {
-  if (Array.isArray(x)) return x.map(stripSpans)
-  if (x !== null && typeof x === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(x)) if (k !== 'span') out[k] = stripSpans(v)
-    return out
-  }
-  return x
-}
+import { stripSpans } from './testing.js'
 
 function reparse(text: string): Query {
   const r = parse(text)

@@ -4,16 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { jsonRecords, type RawRecord } from './index.js'
-
-async function* chunked(buf: Buffer, sizes: readonly number[]): AsyncGenerator<Buffer> {
-  let at = 0
-  let k = 0
-  while (at < buf.length) {
-    const n = Math.max(1, sizes.length === 0 ? buf.length : sizes[k++ % sizes.length]!)
-    yield buf.subarray(at, at + n)
-    at += n
-  }
-}
+import { chunked } from './testing.js'
 
 async function read(text: string, sizes: readonly number[] = []): Promise<RawRecord[]> {
   const out: RawRecord[] = []

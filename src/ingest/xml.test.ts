@@ -4,19 +4,10 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { parseEventXml, xmlRecords, type RawRecord } from './index.js'
+import { chunked } from './testing.js'
 
 const NS = 'http://schemas.microsoft.com/win/2004/08/events/event'
 const FIXTURE = new URL('../../test/fixtures/inputs/wevtutil-rendered.xml', import.meta.url).pathname
-
-async function* chunked(buf: Buffer, sizes: readonly number[]): AsyncGenerator<Buffer> {
-  let at = 0
-  let k = 0
-  while (at < buf.length) {
-    const n = Math.max(1, sizes.length === 0 ? buf.length : sizes[k++ % sizes.length]!)
-    yield buf.subarray(at, at + n)
-    at += n
-  }
-}
 
 async function read(text: string | Buffer, sizes: readonly number[] = []): Promise<RawRecord[]> {
   const out: RawRecord[] = []
