@@ -70,3 +70,25 @@ test('more runs than the merge fan-in are merged in passes; __proto__ stays plai
     rmSync(tmp, { recursive: true, force: true })
   }
 })
+
+test('stopping the merge early (a head pipe) closes every run file', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'vigil-spill-test-'))
+  const fdCount = (): number => readdirSync('/proc/self/fd').length
+  try {
+    const before = fdCount()
+    const sorter = createSpillSorter({ budget: 1, tmpDir: tmp })
+    for (let i = 0; i < 50; i++) if (sorter.add({ event: { i }, ordinal: i, timestampMs: 50 - i })) await sorter.spill()
+    for await (const rec of sorter.sorted()) {
+      assert.equal(rec.ordinal, 49)
+      break
+    }
+    sorter.close()
+    // Descriptors close asynchronously: poll to a deadline (a leak never drops back).
+    const deadline = Date.now() + 5000
+    while (fdCount() > before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
+    assert.equal(fdCount(), before)
+    assert.deepEqual(readdirSync(tmp), [])
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
+  }
+})

@@ -129,7 +129,8 @@ async function* fromArray(records: readonly EventRecord[]): AsyncGenerator<Event
 }
 
 async function* readRun(path: string): AsyncGenerator<EventRecord> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })
+  const input = createReadStream(path, { encoding: 'utf8' })
+  const lines = createInterface({ input, crlfDelay: Infinity })
   try {
     for await (const text of lines) {
       if (text.length === 0) continue
@@ -144,7 +145,9 @@ async function* readRun(path: string): AsyncGenerator<EventRecord> {
       yield rec
     }
   } finally {
+    // Also when the merge stops early (a head pipe): the descriptor goes now, not at garbage collection.
     lines.close()
+    input.destroy()
   }
 }
 
