@@ -1,7 +1,8 @@
 // `vigil hunt <paths…>`: run detection rules over event files of any supported format and report the alerts.
-// Inputs are merged by time (merge-inputs.ts), pass a reorder buffer (watermark = newest timestamp − lateness),
-// and feed one rule set that indexes rules by event category and cheap value keys. Data goes to stdout (or
-// -o), progress and the run summary to stderr.
+// Inputs are merged by time (merge-inputs.ts) and feed one rule set that indexes rules by event category and
+// cheap value keys. Single-event rules see each event on arrival; events a sequence (or sample, or suppressed
+// rule) can use also pass a reorder buffer (watermark = newest timestamp − lateness) so those rules see them
+// in time order. Data goes to stdout (or -o), progress and the run summary to stderr.
 import { statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -125,7 +126,8 @@ export async function hunt(inputs: readonly string[], opts: HuntOptions): Promis
   const reorder = createReorderBuffer({
     latenessMs,
     maxBuffered: MAX_REORDER_BUFFERED,
-    onRelease: (rec) => ruleSet.push(rec),
+    // Only events some sequence (or sample) can use wait here; single-event rules saw them on arrival.
+    onRelease: (rec) => ruleSet.pushOrdered(rec),
     onWatermark: (ms) => ruleSet.advanceTo(ms),
   })
   const progress = createProgress({
@@ -158,8 +160,11 @@ export async function hunt(inputs: readonly string[], opts: HuntOptions): Promis
       onBytes: (n) => { bytesRead += n },
     })) {
       for (const rec of batch) {
-        if (isInRange(rec)) reorder.push(rec)
-        else outside++
+        if (!isInRange(rec)) { outside++; continue }
+        // Holding every event for the lateness window would keep tens of thousands alive (GC, cache misses)
+        // for rules that do not care about order: only events an order-sensitive rule can use are held.
+        if (ruleSet.pushArrival(rec)) reorder.push(rec)
+        else reorder.observe(rec.timestampMs)
       }
       await flushAlerts()
       progress.update({ files: summary.files, bytes: bytesRead, events: summary.events + summary.skipped, alerts: counts.total() })

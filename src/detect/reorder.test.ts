@@ -95,3 +95,21 @@ test('property: any arrival order within lateness releases exactly the sorted or
     },
   ), { numRuns: 500 })
 })
+
+test('reorder: observed time moves the watermark like a pushed event, without buffering anything', () => {
+  const { buf, out, marks } = collect({ latenessMs: 10 })
+  buf.push(rec(0, 5))
+  buf.push(rec(1, 12))
+  buf.observe(14) // watermark 4: nothing before it yet
+  assert.deepEqual(out, [])
+  buf.observe(null) // untimed: no effect
+  buf.observe(3) // older than what was seen: no effect
+  buf.observe(20) // watermark 10: releases ts 5
+  assert.deepEqual(out, [0])
+  assert.deepEqual(marks, [10])
+  assert.equal(buf.stats().buffered, 1)
+  buf.push(rec(2, 9)) // before the announced watermark: late
+  assert.equal(buf.stats().late, 1)
+  buf.flush()
+  assert.deepEqual(out, [0, 2, 1])
+})

@@ -45,6 +45,11 @@ export interface ReorderStats {
 
 export interface ReorderBuffer {
   push(rec: EventRecord): void
+  /**
+   * Time seen on an event that needs no ordering (and is not buffered): the watermark moves on as if it had
+   * been pushed, so buffered events are released, and state expires, on the stream's time.
+   */
+  observe(ms: number | null): void
   /** Releases every buffered event (end of input). */
   flush(): void
   readonly watermarkMs: number
@@ -168,6 +173,11 @@ export function createReorderBuffer(opts: ReorderOptions): ReorderBuffer {
       if (tail === undefined ? heap.length === 0 || compareOrdered(o, heap[0]) >= 0 : compareOrdered(o, tail) >= 0) run.push(o)
       else heapPush(heap, o)
       if (ts > maxSeen) maxSeen = ts
+      drain()
+    },
+    observe: (ms) => {
+      if (ms === null || !Number.isFinite(ms) || ms <= maxSeen) return
+      maxSeen = ms
       drain()
     },
     flush: () => {

@@ -75,8 +75,17 @@ export interface RuleSetStats {
 }
 
 export interface RuleSet {
-  /** Next event, in (timestamp, tiebreaker, ordinal) order. */
+  /** Next event, in (timestamp, tiebreaker, ordinal) order: every rule sees it. */
   push(rec: EventRecord): void
+  /**
+   * An event as it arrives, in any order: the rules whose results do not depend on order (single-event
+   * queries without pipes or suppression) see it now, while it is fresh in the cache. True when an
+   * order-sensitive rule (sequence, sample, piped or suppressed query) has a stage it matches: then it must also go, in order, to
+   * `pushOrdered` (through a reorder buffer); otherwise no such rule can use it and it need not be held.
+   */
+  pushArrival(rec: EventRecord): boolean
+  /** Next event for the order-sensitive rules only, in (timestamp, tiebreaker, ordinal) order. */
+  pushOrdered(rec: EventRecord): void
   /** Watermark: no event before `ms` will come. */
   advanceTo(ms: number): void
   /** End of input: flushes pending results and suppression windows. */
@@ -87,6 +96,10 @@ export interface RuleSet {
 interface Slot {
   readonly rule: RuleSetRule
   readonly runner: Runner
+  /** Results depend on event order (sequence, sample, head/tail pipes, alert suppression). */
+  readonly isOrdered: boolean
+  /** For an ordered rule: whether some stage (or `until`) matches, i.e. the event can change its state. */
+  readonly usesEvent: (event: EcsEvent) => boolean
   readonly suppressor: Suppressor | null
   /** Watermark last handed to the runner (lazy sequence runners catch up before their next event). */
   advancedTo: number
@@ -121,12 +134,19 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
       else emit(alerts)
     }
     if (rule.suppression) suppressor = createSuppressor({ ruleId: rule.ruleId, version: rule.alertRule.version }, rule.suppression, emit)
-    const slot: Slot = { rule, runner: createRunner(rule.query, { onResult }), suppressor, advancedTo: -Infinity, ...counters }
+    const slot: Slot = {
+      rule, runner: createRunner(rule.query, { onResult }), suppressor, advancedTo: -Infinity, ...counters,
+      // Suppression keeps the first alert of a window: time order, so suppressed rules take events in order.
+      isOrdered: rule.query.kind !== 'event' || rule.query.pipes.length > 0 || Boolean(rule.suppression),
+      usesEvent: stageTest(rule.query),
+    }
     return slot
   })
 
   const index = buildIndex(slots.map((s) => routeStages(s.rule.ast, s.rule.eventCategoryField ?? 'event.category')))
   const suppressors = slots.filter((s) => s.suppressor !== null)
+  const eventSuppressors = suppressors.filter((s) => !s.isOrdered)
+  const orderedSuppressors = suppressors.filter((s) => s.isOrdered)
   // Watermarks come once per released event, and visiting every rule each time would cost more than the
   // matching. Event and sample engines ignore them. A sequence only expires partials with them, which its own
   // next event does as well, so a watermark is handed over just before that event (several coalesce into the
@@ -142,6 +162,19 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
   const isSelected = new Uint8Array(slots.length)
   const selected: number[] = []
   let lastTimeMs = -Infinity
+  let lastArrivalMs = -Infinity
+  let lastOrderedMs = -Infinity
+  const select = (rec: EventRecord): void => {
+    events++
+    selected.length = 0
+    index.select(rec.event, selected, isSelected)
+    // Rule order, so interleaving does not depend on the index's layout.
+    if (selected.length > 1) selected.sort(byNumber)
+    routed += selected.length
+  }
+  const advanceSuppressors = (list: readonly Slot[], ms: number): void => {
+    for (const s of list) s.suppressor?.advance(ms)
+  }
 
   const globalExceptions = opts.exceptions ?? null
   /**
@@ -172,12 +205,7 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
 
   return {
     push(rec) {
-      events++
-      selected.length = 0
-      index.select(rec.event, selected, isSelected)
-      // Rule order, so interleaving does not depend on the index's layout.
-      if (selected.length > 1) selected.sort(byNumber)
-      routed += selected.length
+      select(rec)
       let global: boolean | null = null
       for (const i of selected) {
         const slot = slots[i]
@@ -185,7 +213,38 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
       }
       if (rec.timestampMs !== null && rec.timestampMs > lastTimeMs) {
         lastTimeMs = rec.timestampMs
-        for (const s of suppressors) s.suppressor?.advance(lastTimeMs)
+        advanceSuppressors(suppressors, lastTimeMs)
+      }
+    },
+    pushArrival(rec) {
+      select(rec)
+      let global: boolean | null = null
+      let isNeeded = false
+      for (const i of selected) {
+        const slot = slots[i]
+        if (slot === undefined) continue
+        if (!slot.isOrdered) global = deliver(slot, rec, global)
+        else if (!isNeeded && !slot.isDisabled && !slot.runner.isDone && slot.usesEvent(rec.event)) isNeeded = true
+      }
+      if (rec.timestampMs !== null && rec.timestampMs > lastArrivalMs) {
+        lastArrivalMs = rec.timestampMs
+        advanceSuppressors(eventSuppressors, lastArrivalMs)
+      }
+      return isNeeded
+    },
+    pushOrdered(rec) {
+      // Counted once, in pushArrival.
+      selected.length = 0
+      index.select(rec.event, selected, isSelected)
+      if (selected.length > 1) selected.sort(byNumber)
+      let global: boolean | null = null
+      for (const i of selected) {
+        const slot = slots[i]
+        if (slot?.isOrdered) global = deliver(slot, rec, global)
+      }
+      if (rec.timestampMs !== null && rec.timestampMs > lastOrderedMs) {
+        lastOrderedMs = rec.timestampMs
+        advanceSuppressors(orderedSuppressors, lastOrderedMs)
       }
     },
     advanceTo(ms) {
@@ -226,6 +285,16 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
 }
 
 const byNumber = (a: number, b: number): number => a - b
+
+/** Whether an event matches some stage of the query (or its `until`): only then can it change the state. */
+function stageTest(q: CompiledQuery): (event: EcsEvent) => boolean {
+  if (q.kind === 'event') return q.match
+  const matchers = (q.kind === 'sequence' && q.until ? [...q.stages, q.until] : q.stages).map((st) => st.match)
+  return (event) => {
+    for (const m of matchers) if (m(event)) return true
+    return false
+  }
+}
 
 function toAlerts(rule: RuleSetRule, r: QueryResult, build: { now?: () => Date }): Alert[] {
   if (r.kind === 'event') return [buildEventAlert(rule.alertRule, r.record, rule.overrides([r.record.event]), build)]
