@@ -170,4 +170,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
+// Ctrl-C and kill end the run through process.exit, so 'exit' handlers (a sorting query's temporary files) run.
+process.once('SIGINT', () => process.exit(130))
+process.once('SIGTERM', () => process.exit(143))
 await main(process.argv)

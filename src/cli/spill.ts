@@ -64,8 +64,16 @@ export function createSpillSorter(opts: SpillOptions = {}): SpillSorter {
 
   const sortBuffer = (): readonly EventRecord[] => sortEventRecords(buffered, tb)
 
+  // A run interrupted by Ctrl-C (main.ts turns signals into process.exit) must not leave gigabytes behind.
+  const removeDir = (): void => {
+    if (dir !== null) rmSync(dir, { recursive: true, force: true })
+    dir = null
+  }
   const newRunPath = (): string => {
-    dir ??= mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'vigil-query-'))
+    if (dir === null) {
+      dir = mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'vigil-query-'))
+      process.once('exit', removeDir)
+    }
     return join(dir, `run-${runCount++}.ndjson`)
   }
   const writeRun = async (): Promise<void> => {
@@ -97,8 +105,8 @@ export function createSpillSorter(opts: SpillOptions = {}): SpillSorter {
     },
     get runs() { return runCount },
     close() {
-      if (dir !== null) rmSync(dir, { recursive: true, force: true })
-      dir = null
+      removeDir()
+      process.removeListener('exit', removeDir)
     },
   }
 }

@@ -282,3 +282,30 @@ test('vigil query --sort-memory: a broad query over more than the budget sorts t
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('vigil query interrupted while sorting through temporary files (SIGINT) leaves none behind', async () => {
+  const { spawn } = await import('node:child_process')
+  const { mkdirSync } = await import('node:fs')
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-sigint-'))
+  try {
+    const tmp = join(dir, 'tmp')
+    mkdirSync(tmp)
+    const line = (i: number): string => JSON.stringify({ '@timestamp': new Date(Date.UTC(2026, 10, 1) + ((i * 7919) % 100_000) * 1000).toISOString(), event: { category: ['process'] }, process: { name: 'cmd.exe', pid: i, command_line: 'x'.repeat(600) } })
+    const input = join(dir, 'big.ndjson')
+    writeFileSync(input, Array.from({ length: 60_000 }, (_, i) => line(i)).join('\n') + '\n') // ~40 MB
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'query', 'process where process.name == "cmd.exe"', input, '--sort-memory', '1', '-o', join(dir, 'out.ndjson')], {
+      cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore',
+    })
+    const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)))
+    // Wait for the first run file, then interrupt.
+    const deadline = Date.now() + 60_000
+    const runDirs = (): string[] => readdirSync(tmp).filter((f) => f.startsWith('vigil-query-'))
+    while (runDirs().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    assert.equal(runDirs().length, 1, 'the query spilled to a temporary directory')
+    child.kill('SIGINT')
+    assert.equal(await exited, 130)
+    assert.deepEqual(runDirs(), [], 'temporary run files removed on Ctrl-C')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
