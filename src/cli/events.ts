@@ -45,6 +45,7 @@ export async function* readEventBatches(paths: readonly string[], opts: EventStr
   const timestampOf = opts.timestampOf ?? defaultTimestamp
   const keepText = opts.keepText !== false
   const normalizer = createNormalizer()
+  const labelOf = createSourceLabels()
   let ordinal = 0
   for await (const records of readInputBatches([...paths], {
     format: opts.format,
@@ -72,7 +73,7 @@ export async function* readEventBatches(paths: readonly string[], opts: EventStr
       }
       summary.events++
       if (n.status === 'unmapped') summary.unmapped++
-      countSource(summary, sourceLabel(n.provider, n.code))
+      countSource(summary, labelOf(n.provider, n.code))
       out.push({
         event: n.event,
         ordinal: ordinal++,
@@ -115,8 +116,19 @@ function normalizeSafely(normalize: Normalizer, raw: unknown): Normalized {
   }
 }
 
-function sourceLabel(provider: string | undefined, code: string | undefined): string {
-  return `${provider ?? 'unknown provider'} / ${code ?? '-'}`
+/**
+ * `provider / code` labels for the summary, built once per pair: a run has a handful of pairs and millions
+ * of events, and a label concatenated per event is an allocation plus a hash of a fresh string.
+ */
+function createSourceLabels(): (provider: string | undefined, code: string | undefined) => string {
+  const byProvider = new Map<string | undefined, Map<string | undefined, string>>()
+  return (provider, code) => {
+    let byCode = byProvider.get(provider)
+    if (byCode === undefined) { byCode = new Map(); byProvider.set(provider, byCode) }
+    let label = byCode.get(code)
+    if (label === undefined) { label = `${provider ?? 'unknown provider'} / ${code ?? '-'}`; byCode.set(code, label) }
+    return label
+  }
 }
 
 function defaultTimestamp(event: EcsEvent): number | null {

@@ -99,13 +99,17 @@ function isProvider(provider: string, name: string, channel: string | undefined,
 }
 
 /** ECS input as is, labelled for the run summary by event.provider/event.code (nested or dotted). */
+/** `event.<k>` of an ECS document, nested or as a dotted key. */
+function eventField(doc: Record<string, unknown>, ev: unknown, k: string): unknown {
+  if (typeof ev === 'object' && ev !== null && Object.hasOwn(ev, k)) return (ev as Record<string, unknown>)[k]
+  return Object.hasOwn(doc, 'event.' + k) ? doc['event.' + k] : undefined
+}
+
 function ecsResult(doc: Record<string, unknown>): Normalized {
+  // Runs once per ECS event: no closure here (each would be a fresh allocation per event).
   const ev = Object.hasOwn(doc, 'event') ? doc.event : undefined
-  const get = (k: string): unknown =>
-    typeof ev === 'object' && ev !== null && Object.hasOwn(ev, k) ? (ev as Record<string, unknown>)[k]
-      : Object.hasOwn(doc, 'event.' + k) ? doc['event.' + k] : undefined
-  const provider = get('provider') ?? get('dataset') ?? get('module')
-  const code = get('code') ?? get('action')
+  const provider = eventField(doc, ev, 'provider') ?? eventField(doc, ev, 'dataset') ?? eventField(doc, ev, 'module')
+  const code = eventField(doc, ev, 'code') ?? eventField(doc, ev, 'action')
   return {
     event: doc,
     status: 'ecs',
