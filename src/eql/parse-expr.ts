@@ -1,5 +1,8 @@
-// Recursive-descent parser for EQL conditions. Precedence, lowest first (Elasticsearch grammar):
-// or < and < not < comparison / in / : / like / regex < + - < * / % < unary sign < atom.
+// Recursive-descent parser for EQL conditions, shaped like Elasticsearch's grammar (EqlBase.g4). Precedence,
+// lowest first: or < and < not < comparison < + - < * / % < unary sign < predicate < atom. A predicate
+// (`in`, `not in`, `:`, `like`, `regex`) attaches to the primary expression before it, as ES's
+// `operatorExpression: primaryExpression predicate?`: `a : "x" == true` compares the match with true, and
+// `a + 1 in (2)` is `a + (1 in (2))` — which the validator then rejects, as Elasticsearch does.
 import type { ArithOp, CompareOp, Expr, Field, Literal, Span } from './ast.js'
 import { RESERVED_WORDS, type Cursor } from './cursor.js'
 import type { Token } from './lexer.js'
@@ -34,7 +37,7 @@ function parseAnd(cx: Cursor): Expr {
 
 function parseNot(cx: Cursor): Expr {
   const not = cx.eatWord('not')
-  if (!not) return parsePredicate(cx)
+  if (!not) return parseComparison(cx)
   cx.enter()
   const operand = parseNot(cx)
   cx.leave()
@@ -45,25 +48,40 @@ function isCompareToken(t: Token): boolean {
   return t.kind === 'punct' && (COMPARE_OPS.has(t.text) || t.text === '=')
 }
 
-function parsePredicate(cx: Cursor): Expr {
+function parseComparison(cx: Cursor): Expr {
   const left = parseSum(cx)
   const t = cx.peek()
-  if (isCompareToken(t)) {
-    cx.next()
-    let op = t.text as CompareOp
-    if (t.text === '=') {
-      cx.report('unsupported', 'Single [=] is not a supported operator', span(t.start, t.end),
-        'use == for case-sensitive equality or : for case-insensitive matching')
-      op = '=='
-    }
-    const right = parseSum(cx)
-    const after = cx.peek()
-    if (isCompareToken(after)) {
-      cx.fail('syntax', `Comparisons cannot be chained: unexpected '${after.text}'`, span(after.start, after.end),
-        'combine them with and, e.g. a < b and b < c')
-    }
-    return { kind: 'compare', op, left, right, span: span(left.span.start, cx.lastEnd()) }
+  if (!isCompareToken(t)) return left
+  cx.next()
+  let op = t.text as CompareOp
+  if (t.text === '=') {
+    cx.report('unsupported', 'Single [=] is not a supported operator', span(t.start, t.end),
+      'use == for case-sensitive equality or : for case-insensitive matching')
+    op = '=='
   }
+  const right = parseSum(cx)
+  const after = cx.peek()
+  if (isCompareToken(after)) {
+    cx.fail('syntax', `Comparisons cannot be chained: unexpected '${after.text}'`, span(after.start, after.end),
+      'combine them with and, e.g. a < b and b < c')
+  }
+  return { kind: 'compare', op, left, right, span: span(left.span.start, cx.lastEnd()) }
+}
+
+/** True when the token `at` ahead starts a predicate: `:`, `!:`, `like`, `regex`, `in`, `not in` (any `~`). */
+function startsPredicate(cx: Cursor, at: number): boolean {
+  const t = cx.peek(at)
+  if (t.kind === 'punct') return t.text === ':' || t.text === '!:'
+  if (t.kind !== 'word') return false
+  if (t.text === 'like' || t.text === 'regex' || t.text === 'in') return true
+  if (t.text !== 'not' || t.hasTilde === true) return false
+  const t2 = cx.peek(at + 1)
+  return t2.kind === 'word' && t2.text === 'in'
+}
+
+/** The optional predicate after a primary expression. */
+function parsePredicateSuffix(cx: Cursor, left: Expr): Expr {
+  const t = cx.peek()
   if (t.kind === 'punct' && t.text === ':') {
     cx.next()
     return parseMatch(cx, left, ':', false)
@@ -123,7 +141,7 @@ function parseMatch(cx: Cursor, value: Expr, op: ':' | 'like' | 'regex', isCaseI
 /** A pattern must be a constant (ES grammar); the validator checks that it is a string. */
 function parsePattern(cx: Cursor, op: string): Literal {
   const start = cx.peek().start
-  const e = parseUnary(cx)
+  const e = parseSigned(cx, false)
   if (e.kind !== 'literal') {
     cx.fail('type', `Pattern of [${op}] must be a string literal, found [${cx.text.slice(e.span.start, e.span.end)}]`,
       span(start, e.span.end), 'write the pattern as "…"; comparing a field to a field is not supported')
@@ -149,7 +167,7 @@ function parseSum(cx: Cursor): Expr {
 }
 
 function parseProduct(cx: Cursor): Expr {
-  let left = parseUnary(cx)
+  let left = parseSigned(cx, true)
   // Each operator deepens the (left-leaning) tree, so long chains count as nesting too.
   let levels = 0
   for (;;) {
@@ -158,31 +176,41 @@ function parseProduct(cx: Cursor): Expr {
     cx.next()
     cx.enter()
     levels++
-    const right = parseUnary(cx)
+    const right = parseSigned(cx, true)
     left = { kind: 'arith', op: t.text as ArithOp, left, right, span: span(left.span.start, cx.lastEnd()) }
   }
   for (; levels > 0; levels--) cx.leave()
   return left
 }
 
+/** A constant where the grammar wants one (a pattern, `runs=`, a pipe count): a signed primary, no predicate. */
 export function parseUnary(cx: Cursor): Expr {
+  return parseSigned(cx, false)
+}
+
+/**
+ * `-x`, `+x`, or a primary with (when `withPredicate`) its optional predicate. A sign directly before a number
+ * folds into the literal (`substring(x, 0, -1)`) unless a predicate follows the number: `-5 in (1)` is
+ * `-(5 in (1))` in Elasticsearch's grammar.
+ */
+function parseSigned(cx: Cursor, withPredicate: boolean): Expr {
   const t = cx.peek()
   if (t.kind === 'punct' && (t.text === '-' || t.text === '+')) {
     cx.next()
     const n = cx.peek()
-    if (n.kind === 'integer' || n.kind === 'float') {
-      // A sign before a number literal folds into the literal (`substring(x, 0, -1)`).
+    if ((n.kind === 'integer' || n.kind === 'float') && !(withPredicate && startsPredicate(cx, 1))) {
       cx.next()
       const v = t.text === '-' ? -(n.value ?? 0) : (n.value ?? 0)
       return { kind: 'literal', type: n.kind, value: n.kind === 'integer' && v === 0 ? 0 : v, span: span(t.start, n.end) }
     }
     cx.enter()
-    const operand = parseUnary(cx)
+    const operand = parseSigned(cx, withPredicate)
     cx.leave()
     if (t.text === '+') return operand
     return { kind: 'negate', operand, span: span(t.start, cx.lastEnd()) }
   }
-  return parsePrimary(cx)
+  const primary = parsePrimary(cx)
+  return withPredicate ? parsePredicateSuffix(cx, primary) : primary
 }
 
 function parsePrimary(cx: Cursor): Expr {

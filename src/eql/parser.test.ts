@@ -57,6 +57,10 @@ describe('parser: expressions', () => {
     ['-(5) == a', cmp('==', { kind: 'negate', operand: I(5) }, F('a'))],
     ['a in (1, 2, "x")', inList(F('a'), [I(1), I(2), S('x')])],
     ['a not in ("x")', inList(F('a'), [S('x')], true)],
+    // A predicate attaches to the primary before it, as in Elasticsearch's grammar (validate.test.ts has the
+    // arithmetic cases that this makes type errors: `a + 1 in (2)` is `a + (1 in (2))`).
+    ['a : "x" == true', cmp('==', match(':', F('a'), [S('x')], false), B(true))],
+    ['(a + 1) in (2)', inList(arith('+', F('a'), I(1)), [I(2)])],
     ['a in~ ("x", "y")', inList(F('a'), [S('x'), S('y')], false, true)],
     ['a not in~ ("x")', inList(F('a'), [S('x')], true, true)],
     ['not a in ("x")', not(inList(F('a'), [S('x')]))],

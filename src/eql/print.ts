@@ -4,15 +4,16 @@ import { assertNever, type EventQuery, type Expr, type Literal, type Query, type
 import { RESERVED_WORDS } from './cursor.js'
 import { isWordPart, isWordStart } from './lexer.js'
 
-// Precedence levels, lowest first.
-const P_OR = 1, P_AND = 2, P_NOT = 3, P_PREDICATE = 4, P_SUM = 5, P_PRODUCT = 6, P_UNARY = 7, P_ATOM = 8
+// Precedence levels, lowest first (parse-expr.ts): a predicate binds to the primary expression before it.
+const P_OR = 1, P_AND = 2, P_NOT = 3, P_COMPARE = 4, P_SUM = 5, P_PRODUCT = 6, P_UNARY = 7, P_PREDICATE = 8, P_ATOM = 9
 
 function precedence(e: Expr): number {
   switch (e.kind) {
     case 'or': return P_OR
     case 'and': return P_AND
     case 'not': return P_NOT
-    case 'compare': case 'in': case 'match': return P_PREDICATE
+    case 'compare': return P_COMPARE
+    case 'in': case 'match': return P_PREDICATE
     case 'arith': return e.op === '+' || e.op === '-' ? P_SUM : P_PRODUCT
     case 'negate': return P_UNARY
     case 'literal': return typeof e.value === 'number' && (e.value < 0 || Object.is(e.value, -0)) ? P_UNARY : P_ATOM
@@ -87,12 +88,12 @@ function printBare(e: Expr): string {
     case 'not': return `not ${printAt(e.operand, P_NOT)}`
     case 'compare': return `${printAt(e.left, P_SUM)} ${e.op} ${printAt(e.right, P_SUM)}`
     case 'in':
-      return `${printAt(e.value, P_SUM)} ${e.isNegated ? 'not ' : ''}in${e.isCaseInsensitive ? '~' : ''} (${e.list.map((x) => printExpr(x)).join(', ')})`
+      return `${printAt(e.value, P_ATOM)} ${e.isNegated ? 'not ' : ''}in${e.isCaseInsensitive ? '~' : ''} (${e.list.map((x) => printExpr(x)).join(', ')})`
     case 'match': {
       const op = `${e.op}${e.isCaseInsensitive ? '~' : ''}`
       const patterns = e.patterns.map(printLiteral)
       const rhs = e.isList || patterns.length !== 1 ? `(${patterns.join(', ')})` : patterns[0]!
-      return `${printAt(e.value, P_SUM)} ${op} ${rhs}`
+      return `${printAt(e.value, P_ATOM)} ${op} ${rhs}`
     }
     case 'arith': {
       const p = precedence(e)

@@ -46,6 +46,12 @@ describe('validator: rejects what Elasticsearch rejects', () => {
     ['process where a + 1 != b', 'field-comparison', 'offender [b] in [!=]', 'line 1:24', null],
     ['process where a in ("x", b)', 'field-comparison', 'offender [b] in [in]', 'line 1:26', null],
     ['process where a in (1 + 1)', 'type', 'Values of [in] must be literals, found [1 + 1]', 'line 1:21', null],
+    // a predicate binds to the primary before it (ES's `operatorExpression: primaryExpression predicate?`)
+    ['process where a + 1 in (2)', 'type', 'Second argument of [a + 1 in (…)] must be [numeric], found value [1 in (…)] type [boolean]', 'line 1:19', '(a + 1) in (2)'],
+    ['process where -a : "x"', 'type', 'Argument of [-a : …] must be [numeric], found value [a : …] type [boolean]', 'line 1:16', 'parentheses'],
+    ['process where -5 in (5)', 'type', 'Argument of [-5 in (…)] must be [numeric]', 'line 1:16', null],
+    ['process where a * "x" == 1', 'type', 'Second argument of [a * "x"] must be [numeric], found value ["x"] type [keyword]', 'line 1:19', null],
+    ['process where a : "x" : "y"', 'syntax', "extraneous input ':'", 'line 1:23', null],
     // Endgame-only syntax
     ['join [a where true] [b where true]', 'unsupported', 'Join is not supported', 'line 1:1', 'sequence'],
     ['process where descendant of [process where true]', 'unsupported', 'Process relationships are not supported [descendant of]', 'line 1:15', 'sequence'],
@@ -115,6 +121,9 @@ describe('validator: accepts valid Elasticsearch EQL', () => {
     'process where ?a.b != null',
     'process where ?x == ?y and a == ?b and ?c in (?d)',
     'process where not (a + 1) * 2 == 4',
+    // predicates bind tighter than comparisons and arithmetic, as in Elasticsearch's grammar
+    'process where a : "x" == true and b in (1, 2) != false and (c + 1) in (2) and (-d) in (3)',
+    'process where length(a) in (1, 2) and a like "x*" == false',
     'sequence by host.id with maxspan=1m [process where true] by process.entity_id [network where true] by process.entity_id',
     'sequence with maxspan=10s [process where true] ![file where true] [network where true]',
     'sequence with maxspan=10s ![file where true] [network where true] with runs=2',

@@ -165,12 +165,37 @@ function checkCall(e: Extract<Expr, { kind: 'call' }>, errors: EqlError[]): void
   })
 }
 
+/**
+ * Arithmetic needs numbers. A predicate binds tighter than arithmetic (`a + 1 in (2)` is `a + (1 in (2))`, as in
+ * Elasticsearch's grammar), so a condition or a non-numeric literal in an operand is rejected the way ES does.
+ */
+function checkNumericOperand(whole: Expr, operand: Expr, which: string, errors: EqlError[]): void {
+  const isCondition = operand.kind === 'compare' || operand.kind === 'in' || operand.kind === 'match'
+    || operand.kind === 'not' || operand.kind === 'and' || operand.kind === 'or'
+  const isWrongLiteral = operand.kind === 'literal' && (operand.type === 'string' || operand.type === 'boolean')
+  if (!isCondition && !isWrongLiteral) return
+  const type = isCondition ? 'boolean' : literalTypeName(operand as Literal)
+  const hint = isCondition && (operand.kind === 'in' || operand.kind === 'match')
+    ? 'in, :, like and regex bind tighter than arithmetic: put the arithmetic in parentheses, e.g. (a + 1) in (2)'
+    : undefined
+  report(errors, 'type', `${which[0]!.toUpperCase()}${which.slice(1)} of [${describeExpr(whole)}] must be [numeric], found value [${describeExpr(operand)}] type [${type}]`, operand.span, hint)
+}
+
 function checkExpr(e: Expr, errors: EqlError[]): void {
   switch (e.kind) {
     case 'literal': case 'field': return
-    case 'not': case 'negate': checkExpr(e.operand, errors); return
+    case 'not': checkExpr(e.operand, errors); return
+    case 'negate':
+      checkExpr(e.operand, errors)
+      checkNumericOperand(e, e.operand, 'argument', errors)
+      return
     case 'and': case 'or': e.terms.forEach((x) => checkExpr(x, errors)); return
-    case 'arith': checkExpr(e.left, errors); checkExpr(e.right, errors); return
+    case 'arith':
+      checkExpr(e.left, errors)
+      checkExpr(e.right, errors)
+      checkNumericOperand(e, e.left, 'first argument', errors)
+      checkNumericOperand(e, e.right, 'second argument', errors)
+      return
     case 'compare':
       checkExpr(e.left, errors)
       checkExpr(e.right, errors)
