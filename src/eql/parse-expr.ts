@@ -206,7 +206,14 @@ function parseSigned(cx: Cursor, withPredicate: boolean): Expr {
     cx.enter()
     const operand = parseSigned(cx, withPredicate)
     cx.leave()
-    if (t.text === '+') return operand
+    if (t.text === '+') {
+      // The AST has no unary plus, so its operand's type is checked here: `+a in (1)` is `+(a in (1))`.
+      if (operand.kind === 'in' || operand.kind === 'match') {
+        cx.report('type', `Argument of [+${cx.text.slice(operand.span.start, operand.span.end)}] must be [numeric], found a condition of type [boolean]`,
+          operand.span, 'in, :, like and regex bind tighter than arithmetic: put the arithmetic in parentheses, e.g. (+a) in (1)')
+      }
+      return operand
+    }
     return { kind: 'negate', operand, span: span(t.start, cx.lastEnd()) }
   }
   const primary = parsePrimary(cx)

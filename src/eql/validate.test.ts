@@ -50,6 +50,7 @@ describe('validator: rejects what Elasticsearch rejects', () => {
     ['process where a + 1 in (2)', 'type', 'Second argument of [a + 1 in (…)] must be [numeric], found value [1 in (…)] type [boolean]', 'line 1:19', '(a + 1) in (2)'],
     ['process where -a : "x"', 'type', 'Argument of [-a : …] must be [numeric], found value [a : …] type [boolean]', 'line 1:16', 'parentheses'],
     ['process where -5 in (5)', 'type', 'Argument of [-5 in (…)] must be [numeric]', 'line 1:16', null],
+    ['process where +a in (5)', 'type', 'Argument of [+a in (5)] must be [numeric]', 'line 1:16', '(+a) in (1)'],
     ['process where a * "x" == 1', 'type', 'Second argument of [a * "x"] must be [numeric], found value ["x"] type [keyword]', 'line 1:19', null],
     ['process where a : "x" : "y"', 'syntax', "extraneous input ':'", 'line 1:23', null],
     // Endgame-only syntax
