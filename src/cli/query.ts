@@ -1,7 +1,7 @@
 // `vigil query '<EQL>' <files…>`: run one EQL query over files and print the results in Elasticsearch's order.
 import { readFileSync } from 'node:fs'
 import { parse, tryCompile, renderError, type Value, buildPrefilter, type Query, type Expr, defaultFieldTypes, parseMappingText, mergeFieldTypes, mergeIndexMappings, type CompiledQuery, type FieldTypes } from '../eql/index.js'
-import { createRunner, type EventRecord, type QueryResult } from '../detect/index.js'
+import { createRunner, stageTest, type EventRecord, type QueryResult } from '../detect/index.js'
 import { createSpillSorter } from './spill.js'
 import type { InputFormat } from '../ingest/index.js'
 import { readEvents, ecsLinePrefilter } from './events.js'
@@ -99,20 +99,6 @@ function compileParsed(text: string, query: Query, fieldTypes: FieldTypes, opts:
   return compiled.value
 }
 
-/**
- * Only events that match some stage can influence a result, so only those are kept for ordering:
- * memory is O(candidates), and the results are exactly Elasticsearch's whatever the input order.
- */
-function candidateTest(q: CompiledQuery): (rec: EventRecord) => boolean {
-  if (q.kind === 'event') return (r) => q.match(r.event)
-  const stages = q.kind === 'sequence' && q.until ? [...q.stages, q.until] : q.stages
-  const matchers = stages.map((s) => s.match)
-  return (r) => {
-    for (const m of matchers) if (m(r.event)) return true
-    return false
-  }
-}
-
 export interface QueryRun {
   readonly compiled: CompiledQuery
   readonly results: QueryResult[]
@@ -144,16 +130,20 @@ export interface QueryHandlers {
  * sorted into temporary run files and merged at the end, so memory stays bounded whatever the input size.
  */
 export async function streamQuery(text: string, paths: readonly string[], opts: QueryOptions, handlers: QueryHandlers): Promise<QueryStream> {
-  const { compiled, prefilter } = prepareQuery(text, opts)
+  return streamPrepared(prepareQuery(text, opts), paths, opts, handlers)
+}
+
+async function streamPrepared({ compiled, prefilter }: PreparedQuery, paths: readonly string[], opts: QueryOptions, handlers: QueryHandlers): Promise<QueryStream> {
   const summary = createSummary()
   handlers.onStart?.(compiled, summary)
-  const isCandidate = candidateTest(compiled)
+  // Only events that match some stage can influence a result, so only those are kept for ordering.
+  const isCandidate = stageTest(compiled)
   const sorter = createSpillSorter({ budget: opts.spillBudget, tiebreakerOf: compiled.time.tiebreaker })
   const { flush } = handlers
   let results = 0
   try {
     for await (const rec of readEvents(paths, { summary, format: opts.inputFormat, strict: opts.strict, timestampOf: compiled.time.timestampMs, prefilter: prefilter ?? undefined })) {
-      if (isCandidate(rec) && sorter.add(rec)) await sorter.spill()
+      if (isCandidate(rec.event) && sorter.add(rec)) await sorter.spill()
     }
     const runner = createRunner(compiled, { onResult: (r) => { results++; handlers.onResult(r) }, size: opts.size, maxSamplesPerKey: opts.maxSamplesPerKey })
     let pushed = 0
@@ -178,7 +168,7 @@ export async function executeQuery(text: string, paths: readonly string[], opts:
 }
 
 export async function runQueryCommand(text: string, paths: readonly string[], opts: QueryOptions): Promise<number> {
-  compileQueryText(text, opts) // an invalid query fails before -o creates or truncates a file
+  const prepared = prepareQuery(text, opts) // an invalid query fails before -o creates or truncates a file
   const out = createLineWriter(opts.output)
   let summary: RunSummary | null = null
   let keysOf: ((r: QueryResult & { kind: 'sequence' | 'sample' }) => readonly Value[]) | undefined
@@ -195,7 +185,7 @@ export async function runQueryCommand(text: string, paths: readonly string[], op
   const table: QueryResult[] = [] // a table is sized to its rows: kept whole (it is for reading, not piping)
   let pending = ''
   let written = 0
-  const run = await streamQuery(text, paths, opts, {
+  const run = await streamPrepared(prepared, paths, opts, {
     onStart: (compiled, s) => { summary = s; keysOf = joinKeyRenderer(compiled) },
     onResult: (r) => {
       if (opts.format === 'table') { table.push(r); return }

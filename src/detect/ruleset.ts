@@ -8,7 +8,7 @@ import { parseIpv4, parseIpv4Cidr, routeStages } from './route.js'
 import { fieldAccessor, type EcsEvent, type Scalar, type Value } from '../eql/index.js'
 import type { CompiledQuery } from '../eql/index.js'
 import type { EventRecord, QueryResult } from './types.js'
-import { createRunner, type Runner } from './runner.js'
+import { createRunner, stageTest, type Runner } from './runner.js'
 import {
   alertField, buildEventAlert, buildSequenceAlerts, createSuppressor,
   type Alert, type AlertDecision, type AlertRule, type Suppressor,
@@ -80,8 +80,8 @@ export interface RuleSet {
   /**
    * An event as it arrives, in any order: the rules whose results do not depend on order (single-event
    * queries without pipes or suppression) see it now, while it is fresh in the cache. True when an
-   * order-sensitive rule (sequence, sample, piped or suppressed query) has a stage it matches: then it must also go, in order, to
-   * `pushOrdered` (through a reorder buffer); otherwise no such rule can use it and it need not be held.
+   * order-sensitive rule (sequence, sample, piped or suppressed query) has a stage it matches: then it must
+   * also go, in order, to `pushOrdered` (through a reorder buffer); otherwise no such rule can use it.
    */
   pushArrival(rec: EventRecord): boolean
   /** Next event for the order-sensitive rules only, in (timestamp, tiebreaker, ordinal) order. */
@@ -164,12 +164,14 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
   let lastTimeMs = -Infinity
   let lastArrivalMs = -Infinity
   let lastOrderedMs = -Infinity
-  const select = (rec: EventRecord): void => {
-    events++
+  /** Fills `selected` with the rules the event may reach, in rule order; counted unless `isRepeat`. */
+  const select = (rec: EventRecord, isRepeat = false): void => {
     selected.length = 0
     index.select(rec.event, selected, isSelected)
     // Rule order, so interleaving does not depend on the index's layout.
     if (selected.length > 1) selected.sort(byNumber)
+    if (isRepeat) return
+    events++
     routed += selected.length
   }
   const advanceSuppressors = (list: readonly Slot[], ms: number): void => {
@@ -233,10 +235,7 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
       return isNeeded
     },
     pushOrdered(rec) {
-      // Counted once, in pushArrival.
-      selected.length = 0
-      index.select(rec.event, selected, isSelected)
-      if (selected.length > 1) selected.sort(byNumber)
+      select(rec, true) // counted once, in pushArrival
       let global: boolean | null = null
       for (const i of selected) {
         const slot = slots[i]
@@ -285,16 +284,6 @@ export function createRuleSet(rules: readonly RuleSetRule[], opts: RuleSetOption
 }
 
 const byNumber = (a: number, b: number): number => a - b
-
-/** Whether an event matches some stage of the query (or its `until`): only then can it change the state. */
-function stageTest(q: CompiledQuery): (event: EcsEvent) => boolean {
-  if (q.kind === 'event') return q.match
-  const matchers = (q.kind === 'sequence' && q.until ? [...q.stages, q.until] : q.stages).map((st) => st.match)
-  return (event) => {
-    for (const m of matchers) if (m(event)) return true
-    return false
-  }
-}
 
 function toAlerts(rule: RuleSetRule, r: QueryResult, build: { now?: () => Date }): Alert[] {
   if (r.kind === 'event') return [buildEventAlert(rule.alertRule, r.record, rule.overrides([r.record.event]), build)]

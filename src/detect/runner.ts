@@ -1,6 +1,6 @@
 // The runner: one compiled query over a stream of events already in (timestamp, tiebreaker, input) order.
 // Results are handed to `onResult` as soon as they are final; head pipes and `size` stop it early.
-import type { CompiledQuery } from '../eql/index.js'
+import type { CompiledQuery, EcsEvent } from '../eql/index.js'
 import type { EventRecord, QueryResult } from './types.js'
 import type { Engine, EngineStats } from './engine.js'
 import { createEventQueryEngine, type EventQuerySnapshot } from './event-query.js'
@@ -54,6 +54,19 @@ export interface RunnerSnapshot {
   readonly results: number
   readonly ignored: number
   readonly ended: boolean
+}
+
+/**
+ * Whether an event matches some stage of the query (or its `until`): only such an event can change a
+ * runner's state or results, so only these need to reach it (in order).
+ */
+export function stageTest(q: CompiledQuery): (event: EcsEvent) => boolean {
+  if (q.kind === 'event') return q.match
+  const matchers = (q.kind === 'sequence' && q.until ? [...q.stages, q.until] : q.stages).map((st) => st.match)
+  return (event) => {
+    for (const m of matchers) if (m(event)) return true
+    return false
+  }
 }
 
 /** Creates a runner for a compiled event, sequence or sample query. */
