@@ -46,11 +46,7 @@ export function loadMappingFiles(paths: readonly string[]): FieldTypes {
   return mergeFieldTypes(defaultFieldTypes(), types)
 }
 
-/** Parses and compiles a query, or throws a UsageError carrying every positioned message. */
-export function compileQueryText(text: string, opts: QueryOptions): CompiledQuery {
-  return prepareQuery(text, opts).compiled
-}
-
+/** A parsed and compiled query; prepareQuery throws a UsageError carrying every positioned message. */
 interface PreparedQuery {
   readonly compiled: CompiledQuery
   /** A raw-line test for ECS NDJSON lines (null when the query requires no literal). */

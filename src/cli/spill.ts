@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { EcsEvent, Scalar, Value } from '../eql/index.js'
-import { compareOrdered, sortEventRecords, tiebreakerScalar, type EventRecord } from '../detect/index.js'
+import { heapPop, heapPush, sortEventRecords, tiebreakerScalar, type EventRecord } from '../detect/index.js'
 import type { SourceRef } from '../ingest/index.js'
 
 export interface SpillOptions {
@@ -165,42 +165,18 @@ interface Head {
   readonly from: AsyncGenerator<EventRecord>
 }
 
-/** k-way merge of sorted runs with a binary heap on (timestamp, tiebreaker, ordinal). */
+/** k-way merge of sorted runs with the engine's (timestamp, tiebreaker, ordinal) heap. */
 async function* mergeRuns(runs: readonly AsyncGenerator<EventRecord>[], tb: ((event: EcsEvent) => Value) | null): AsyncGenerator<EventRecord> {
   const heap: Head[] = []
-  const keyOf = (rec: EventRecord): Scalar => (tb ? tiebreakerScalar(tb(rec.event)) : null)
-  const up = (i: number): void => {
-    while (i > 0) {
-      const p = (i - 1) >> 1
-      if (compareOrdered(heap[p]!, heap[i]!) <= 0) return
-      ;[heap[p], heap[i]] = [heap[i]!, heap[p]!]
-      i = p
-    }
-  }
-  const down = (i: number): void => {
-    for (;;) {
-      const l = 2 * i + 1
-      const r = l + 1
-      let m = i
-      if (l < heap.length && compareOrdered(heap[l]!, heap[m]!) < 0) m = l
-      if (r < heap.length && compareOrdered(heap[r]!, heap[m]!) < 0) m = r
-      if (m === i) return
-      ;[heap[m], heap[i]] = [heap[i]!, heap[m]!]
-      i = m
-    }
-  }
   const pull = async (from: AsyncGenerator<EventRecord>): Promise<void> => {
     const next = await from.next()
     if (next.done) return
-    heap.push({ record: next.value, tiebreaker: keyOf(next.value), from })
-    up(heap.length - 1)
+    heapPush(heap, { record: next.value, tiebreaker: tb ? tiebreakerScalar(tb(next.value.event)) : null, from })
   }
   try {
     for (const run of runs) await pull(run)
     while (heap.length > 0) {
-      const top = heap[0]!
-      const last = heap.pop()!
-      if (heap.length > 0) { heap[0] = last; down(0) }
+      const top = heapPop(heap)
       yield top.record
       await pull(top.from)
     }

@@ -71,3 +71,36 @@ export function compareOrdered(a: OrderedRecord, b: OrderedRecord): number {
   if (c !== 0) return c
   return a.record.ordinal - b.record.ordinal
 }
+
+/** Adds to a binary min-heap in (timestamp, tiebreaker, ordinal) order. */
+export function heapPush<T extends OrderedRecord>(h: T[], o: T): void {
+  h.push(o)
+  let i = h.length - 1
+  while (i > 0) {
+    const p = (i - 1) >> 1
+    if (compareOrdered(h[p], h[i]) <= 0) break
+    const t = h[p]; h[p] = h[i]; h[i] = t
+    i = p
+  }
+}
+
+/** Removes and returns the smallest element of a non-empty heap built by heapPush. */
+export function heapPop<T extends OrderedRecord>(h: T[]): T {
+  const top = h[0]!
+  const last = h.pop()!
+  if (h.length > 0) {
+    h[0] = last
+    let i = 0
+    for (;;) {
+      const l = 2 * i + 1
+      const r = l + 1
+      let m = i
+      if (l < h.length && compareOrdered(h[l], h[m]) < 0) m = l
+      if (r < h.length && compareOrdered(h[r], h[m]) < 0) m = r
+      if (m === i) break
+      const t = h[m]; h[m] = h[i]; h[i] = t
+      i = m
+    }
+  }
+  return top
+}

@@ -16,7 +16,7 @@
 // sorted run (O(1)); only out-of-order events go through a binary heap.
 import type { Scalar, Value } from '../eql/index.js'
 import type { EventRecord } from './types.js'
-import { compareOrdered, tiebreakerScalar, type OrderedRecord } from './order.js'
+import { compareOrdered, heapPop, heapPush, tiebreakerScalar, type OrderedRecord } from './order.js'
 import { createRecordReader, createRecordWriter, type RecordJson } from './snapshot-codec.js'
 
 export interface ReorderOptions {
@@ -202,35 +202,4 @@ export function createReorderBuffer(opts: ReorderOptions): ReorderBuffer {
       }
     },
   }
-}
-
-function heapPush(h: OrderedRecord[], o: OrderedRecord): void {
-  h.push(o)
-  let i = h.length - 1
-  while (i > 0) {
-    const p = (i - 1) >> 1
-    if (compareOrdered(h[p], h[i]) <= 0) break
-    const t = h[p]; h[p] = h[i]; h[i] = t
-    i = p
-  }
-}
-
-function heapPop(h: OrderedRecord[]): OrderedRecord {
-  const top = h[0]
-  const last = h.pop()!
-  if (h.length > 0) {
-    h[0] = last
-    let i = 0
-    for (;;) {
-      const l = 2 * i + 1
-      const r = l + 1
-      let m = i
-      if (l < h.length && compareOrdered(h[l], h[m]) < 0) m = l
-      if (r < h.length && compareOrdered(h[r], h[m]) < 0) m = r
-      if (m === i) break
-      const t = h[m]; h[m] = h[i]; h[i] = t
-      i = m
-    }
-  }
-  return top
 }

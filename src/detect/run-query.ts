@@ -14,7 +14,7 @@ export interface RunQueryOptions {
 export function runQuery(q: CompiledQuery, records: readonly EventRecord[], opts: RunQueryOptions = {}): QueryResult[] {
   const results: QueryResult[] = []
   const runner = createRunner(q, { onResult: (r) => results.push(r), size: opts.size, maxSamplesPerKey: opts.maxSamplesPerKey })
-  for (const rec of sortRecords(q, records)) {
+  for (const rec of sortEventRecords(records, q.time.tiebreaker)) {
     runner.push(rec)
     if (runner.isDone) break
   }
@@ -22,12 +22,10 @@ export function runQuery(q: CompiledQuery, records: readonly EventRecord[], opts
   return results
 }
 
-/** Records in (timestamp, tiebreaker, ordinal) order; already-sorted input is returned as is. */
-export function sortRecords(q: CompiledQuery, records: readonly EventRecord[]): readonly EventRecord[] {
-  return sortEventRecords(records, q.time.tiebreaker)
-}
-
-/** The same, given the tiebreaker field's reader (null when the query has none). */
+/**
+ * Records in (timestamp, tiebreaker, ordinal) order, given the tiebreaker field's reader (null when the query
+ * has none); already-sorted input is returned as is.
+ */
 export function sortEventRecords(records: readonly EventRecord[], tb: ((event: EcsEvent) => Value) | null): readonly EventRecord[] {
   const ordered: OrderedRecord[] = records.map((record) => ({ record, tiebreaker: tb ? tiebreakerScalar(tb(record.event)) : null }))
   let isSorted = true

@@ -30,7 +30,7 @@ export function compileDateFormat(format: string = DEFAULT_DATE_FORMAT): DatePar
 }
 
 /** The ECMAScript time range (±100,000,000 days): a millisecond count outside it has no date. */
-export const MAX_DATE_MS = 8.64e15
+const MAX_DATE_MS = 8.64e15
 
 /** True for epoch milliseconds that denote a date (finite, inside the ECMAScript time range). */
 export function isDateMs(ms: number): boolean {
